@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+// swc strips types only; `npm run typecheck` (tsc 5) is the type gate. ESM-only dependencies are
+// transformed too so that unit tests can import the same modules the bundles use.
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|commander)/)'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment settings live. Stacks receive an `EnvironmentConfig` and never read
+ * context or process.env themselves, so a fork changes behaviour here and nowhere else.
+ */
+
+/** Values the seed document fixes. They are identical in every environment on purpose. */
+export const SEED_LIFECYCLE = {
+  /** sessions/ → STANDARD_IA after 30 days, → GLACIER after 90 days */
+  sessionsInfrequentAccessDays: 30,
+  sessionsGlacierDays: 90,
+  /** logs/ expire after 90 days */
+  logsExpirationDays: 90,
+  /** every noncurrent version expires 30 days after it stops being current */
+  noncurrentVersionExpirationDays: 30,
+  /** beyond the seed: abandoned multipart uploads cost money and are invisible in listings */
+  abortIncompleteMultipartUploadDays: 7,
+} as const;
+
+export const SEED_REPLICATION = {
+  prefix: 'critical/',
+  /** Replication Time Control: 15 minutes is the only value S3 accepts. */
+  replicationTimeMinutes: 15,
+  metricsThresholdMinutes: 15,
+  /**
+   * Delete markers are NOT replicated: the replica is the disaster-recovery copy, and an agent
+   * deleting `critical/x` in the primary must not hide it in the replica as well. Versions are
+   * kept either way; see README "Replication".
+   */
+  deleteMarkerReplication: false,
+} as const;
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-central-1');
+
+export const environmentConfigSchema = z
+  .object({
+    name: z.enum(ENVIRONMENT_NAMES),
+    /** Optional: leave empty for environment-agnostic synth; CI sets CDK_DEFAULT_ACCOUNT. */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    primaryRegion: regionSchema,
+    replicaRegion: regionSchema,
+    /** `retain` keeps buckets, keys and tables when a stack is deleted. */
+    removalPolicy: z.enum(['destroy', 'retain']),
+    deletionProtection: z.boolean(),
+    notificationEmail: z.string().email().optional(),
+    /** How long audit records of object events are kept (DynamoDB TTL). */
+    auditRetentionDays: z.number().int().min(1).max(3650),
+    /** CloudWatch Logs retention for every function. */
+    logRetentionDays: z.number().int().positive(),
+    /** Lambda memory for event processors; streaming keeps usage flat so this stays small. */
+    processorMemoryMb: z.number().int().min(128).max(10240),
+    thresholds: z.object({
+      /** log-analysis scenario: ERROR lines per hour above which an alert fires */
+      errorSpike: z.number().int().nonnegative(),
+      /** alarm when any dead-letter queue holds at least this many messages */
+      dlqDepth: z.number().int().positive(),
+      /** alarm when replication latency exceeds this many seconds */
+      replicationLatencySeconds: z.number().int().positive(),
+    }),
+  })
+  .refine((c) => c.primaryRegion !== c.replicaRegion, {
+    message: 'replicaRegion must differ from primaryRegion (cross-region replication)',
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+const base = {
+  primaryRegion: 'eu-central-1',
+  replicaRegion: 'us-west-2',
+  logRetentionDays: 30,
+  processorMemoryMb: 512,
+} as const;
+
+const RAW: Record<EnvironmentName, unknown> = {
+  dev: {
+    ...base,
+    name: 'dev',
+    removalPolicy: 'destroy',
+    deletionProtection: false,
+    auditRetentionDays: 30,
+    logRetentionDays: 14,
+    thresholds: { errorSpike: 100, dlqDepth: 1, replicationLatencySeconds: 900 },
+  },
+  staging: {
+    ...base,
+    name: 'staging',
+    removalPolicy: 'destroy',
+    deletionProtection: false,
+    auditRetentionDays: 90,
+    thresholds: { errorSpike: 100, dlqDepth: 1, replicationLatencySeconds: 900 },
+  },
+  prod: {
+    ...base,
+    name: 'prod',
+    removalPolicy: 'retain',
+    deletionProtection: true,
+    auditRetentionDays: 400,
+    logRetentionDays: 90,
+    thresholds: { errorSpike: 100, dlqDepth: 1, replicationLatencySeconds: 900 },
+  },
+};
+
+export class UnknownEnvironmentError extends Error {
+  constructor(name: string) {
+    super(`unknown environment "${name}": use one of ${ENVIRONMENT_NAMES.join(', ')} (for example -c env=dev)`);
+    this.name = 'UnknownEnvironmentError';
+  }
+}
+
+export function isEnvironmentName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Resolves and validates one environment. `overrides` exists for the account and e-mail that CI
+ * injects; everything else is reviewed in this file.
+ */
+export function loadEnvironmentConfig(
+  name: string,
+  overrides: { account?: string; notificationEmail?: string } = {},
+): EnvironmentConfig {
+  if (!isEnvironmentName(name)) throw new UnknownEnvironmentError(name);
+  const raw = { ...(RAW[name] as object), ...stripUndefined(overrides) };
+  const parsed = environmentConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration for environment "${name}": ${issues}`);
+  }
+  return parsed.data;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}
+
+/** Names every stack, resource and parameter derives from, so the CLIs and local copy agree with AWS. */
+export function resourceNames(env: EnvironmentName) {
+  const prefix = `blob-${env}`;
+  return {
+    prefix,
+    stacks: {
+      replicaStorage: `Blob-${env}-ReplicaStorage`,
+      storage: `Blob-${env}-Storage`,
+      pipelines: `Blob-${env}-Pipelines`,
+      replicaPipelines: `Blob-${env}-ReplicaPipelines`,
+    },
+    kvstoreTable: `${prefix}-kvstore`,
+    idempotencyTable: `${prefix}-idempotency`,
+    auditTable: `${prefix}-audit`,
+    notificationTopic: `${prefix}-notifications`,
+    operationsTopic: `${prefix}-operations`,
+    replicaKeyAlias: `alias/${prefix}-replica`,
+    /** SSM parameter paths the CLIs read to find this environment's resources. */
+    parameters: {
+      bucketName: `/blob/${env}/bucket-name`,
+      tableName: `/blob/${env}/kvstore-table-name`,
+      topicArn: `/blob/${env}/notification-topic-arn`,
+      replicaBucketName: `/blob/${env}/replica-bucket-name`,
+      auditTableName: `/blob/${env}/audit-table-name`,
+    },
+  } as const;
+}

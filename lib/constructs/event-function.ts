@@ -1,0 +1,132 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface EventFunctionProps {
+  /** Handler file under lambda/, without extension; also the function's logical name. */
+  readonly handler: string;
+  readonly description: string;
+  /** Rule on the default bus. Exactly one of eventPattern / schedule. */
+  readonly eventPattern?: events.EventPattern;
+  readonly schedule?: events.Schedule;
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly logRetentionDays: number;
+  readonly removalPolicy: RemovalPolicy;
+  /** Alarms (DLQ depth, errors, throttles) notify this topic. */
+  readonly alarmTopic: sns.ITopic;
+  readonly dlqDepthThreshold: number;
+  /** Service name for Powertools logger/metrics; defaults to the handler name. */
+  readonly serviceName?: string;
+  readonly metricsNamespace: string;
+}
+
+/**
+ * Rule → function → retries → dead-letter queue → alarms, wired one way for every handler.
+ *
+ * Delivery failures (EventBridge could not invoke) and execution failures (the function threw on
+ * every async retry) land in the same queue, so one redrive command replays both through the same
+ * idempotent handler.
+ */
+export class EventFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly rule: events.Rule;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: EventFunctionProps) {
+    super(scope, id);
+    if (!!props.eventPattern === !!props.schedule) {
+      throw new Error(`${id}: give exactly one of eventPattern or schedule`);
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, 'lambda', `${props.handler}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? props.handler,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // The runtime's AWS SDK v3 is used; the local runtime resolves the same major from node_modules.
+        externalModules: ['@aws-sdk/*'],
+        // Lambda only; never Docker (the local esbuild in node_modules is always present).
+        forceDockerBundling: false,
+      },
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      description: props.description,
+      eventPattern: props.eventPattern,
+      schedule: props.schedule,
+    });
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.function, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const a = new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(action);
+      this.alarms.push(a);
+    };
+    alarm(
+      'DeadLetterQueueDepth',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      props.dlqDepthThreshold,
+      `${props.handler}: events failed every retry and wait in the DLQ; fix the cause, then redrive (README "Redrive").`,
+    );
+    alarm('Errors', this.function.metricErrors({ period: Duration.minutes(5) }), 1, `${props.handler}: invocations threw.`);
+    alarm('Throttles', this.function.metricThrottles({ period: Duration.minutes(5) }), 1, `${props.handler}: invocations were throttled.`);
+  }
+}

@@ -1,0 +1,40 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import { EventFunction, EventFunctionProps } from '../constructs/event-function';
+
+/** What every pipeline module receives: the stateful resources of its region, and a factory. */
+export interface PipelineContext {
+  readonly scope: Construct;
+  readonly config: EnvironmentConfig;
+  readonly bucket: s3.IBucket;
+  readonly encryptionKey: kms.IKey;
+  readonly kvstoreTable: dynamodb.ITable;
+  readonly idempotencyTable: dynamodb.ITable;
+  readonly auditTable?: dynamodb.ITable;
+  readonly notificationTopic?: sns.ITopic;
+  readonly operationsTopic: sns.ITopic;
+  /** Creates an EventFunction with the environment's retention, alarms and common variables. */
+  eventFunction(id: string, props: PipelineFunctionProps): EventFunction;
+}
+
+export type PipelineFunctionProps = Omit<
+  EventFunctionProps,
+  'logRetentionDays' | 'removalPolicy' | 'alarmTopic' | 'dlqDepthThreshold' | 'metricsNamespace'
+>;
+
+/** The EventBridge pattern for S3 events of one bucket, narrowed to key filters. */
+export function s3EventPattern(
+  bucket: s3.IBucket,
+  detailType: string[],
+  key: Array<Record<string, unknown> | string>,
+): { source: string[]; detailType: string[]; detail: Record<string, unknown> } {
+  return {
+    source: ['aws.s3'],
+    detailType,
+    detail: { bucket: { name: [bucket.bucketName] }, object: { key } },
+  };
+}

@@ -1,0 +1,10 @@
+import type { PipelineModule } from '../stacks/pipelines-stack';
+
+/**
+ * Pipeline modules per region. Each module file adds one pattern or scenario; adding a line here
+ * is all it takes to deploy it (and to run it locally, since the local copy reads the templates).
+ */
+export const PRIMARY_MODULES: PipelineModule[] = [];
+
+/** Pattern 4: processing of replicated objects in the replica region. */
+export const REPLICA_MODULES: PipelineModule[] = [];

@@ -1,0 +1,184 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
+import { EncryptedTable, KVSTORE_KEY } from '../constructs/kvstore-table';
+import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
+import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
+
+export interface StorageStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** The seed's lifecycle rules, verbatim, plus aborting abandoned multipart uploads. */
+export function seedLifecycleRules(): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'archive-old-sessions',
+      prefix: 'sessions/',
+      transitions: [
+        { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(SEED_LIFECYCLE.sessionsInfrequentAccessDays) },
+        { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(SEED_LIFECYCLE.sessionsGlacierDays) },
+      ],
+    },
+    { id: 'delete-old-logs', prefix: 'logs/', expiration: Duration.days(SEED_LIFECYCLE.logsExpirationDays) },
+    { id: 'delete-old-versions', noncurrentVersionExpiration: Duration.days(SEED_LIFECYCLE.noncurrentVersionExpirationDays) },
+    {
+      id: 'abort-incomplete-multipart-uploads',
+      abortIncompleteMultipartUploadAfter: Duration.days(SEED_LIFECYCLE.abortIncompleteMultipartUploadDays),
+    },
+  ];
+}
+
+/**
+ * Stateful resources in the primary region: the storage bucket, its key, the kvstore, idempotency
+ * and audit tables, and the notification topics. Stateless stacks import these and redeploy freely.
+ */
+export class StorageStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly encryptionKey: kms.Key;
+  readonly kvstoreTable: dynamodb.Table;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly auditTable: dynamodb.Table;
+  readonly notificationTopic: sns.Topic;
+  readonly operationsTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StorageStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const names = resourceNames(config.name);
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const replicationRoleArn = `arn:${this.partition}:iam::${this.account}:role/${replicationRoleName(config)}`;
+
+    this.encryptionKey = new kms.Key(this, 'DataKey', {
+      description: `blob ${config.name}: storage bucket, tables and topics`,
+      enableKeyRotation: true,
+      alias: `alias/${names.prefix}-data`,
+      removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+    // The replication role lives in the replica stack; the key policy (not an IAM wildcard) lets
+    // it decrypt source objects, and only through S3 in this region.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowReplicationRoleToDecryptViaS3',
+        principals: [new iam.ArnPrincipal(replicationRoleArn)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${config.primaryRegion}.amazonaws.com` } },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted operations topic.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseKeyForSns',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    const logs = new AccessLogsBucket(this, 'AccessLogs', {
+      bucketName: accessLogsBucketName(config, config.primaryRegion),
+      removalPolicy,
+      retentionDays: config.auditRetentionDays,
+    });
+
+    const replicaBucket = s3.Bucket.fromBucketAttributes(this, 'ReplicaBucketRef', {
+      bucketName: replicaBucketName(config),
+      region: config.replicaRegion,
+    });
+    // An alias ARN is accepted as ReplicaKmsKeyID and, unlike the key ARN, is known before deploy.
+    const replicaKeyAliasArn = `arn:${this.partition}:kms:${config.replicaRegion}:${this.account}:${names.replicaKeyAlias}`;
+
+    this.bucket = new SecureBucket(this, 'Storage', {
+      bucketName: storageBucketName(config),
+      encryptionKey: this.encryptionKey,
+      accessLogsBucket: logs.bucket,
+      removalPolicy,
+      eventBridge: true,
+      lifecycleRules: seedLifecycleRules(),
+      replicationRole: iam.Role.fromRoleArn(this, 'ReplicationRoleRef', replicationRoleArn, { mutable: false }),
+      replicationRules: [
+        {
+          id: 'replicate-critical',
+          priority: 1,
+          filter: { prefix: SEED_REPLICATION.prefix },
+          destination: replicaBucket,
+          kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKeyRef', replicaKeyAliasArn),
+          sseKmsEncryptedObjects: true,
+          replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          deleteMarkerReplication: SEED_REPLICATION.deleteMarkerReplication,
+        },
+      ],
+    }).bucket;
+
+    this.kvstoreTable = new EncryptedTable(this, 'Kvstore', {
+      tableName: names.kvstoreTable,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+      deletionProtection: config.deletionProtection,
+      ...KVSTORE_KEY,
+    }).table;
+
+    // Powertools idempotency records: disposable by design (they expire), so always destroyable.
+    this.idempotencyTable = new EncryptedTable(this, 'Idempotency', {
+      tableName: names.idempotencyTable,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+      deletionProtection: false,
+      partitionKey: 'id',
+      ttlAttribute: 'expiration',
+    }).table;
+
+    // Audit trail: pk = object key, sk = event time + version, kept for auditRetentionDays.
+    this.auditTable = new EncryptedTable(this, 'Audit', {
+      tableName: names.auditTable,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+      deletionProtection: config.deletionProtection,
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      ttlAttribute: 'expiresAt',
+    }).table;
+
+    this.notificationTopic = new sns.Topic(this, 'Notifications', {
+      topicName: names.notificationTopic,
+      displayName: `blob ${config.name} notifications`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    this.operationsTopic = new sns.Topic(this, 'Operations', {
+      topicName: names.operationsTopic,
+      displayName: `blob ${config.name} operations alarms`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    if (config.notificationEmail) {
+      this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
+      this.operationsTopic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
+    }
+
+    const params: Array<[string, string, string]> = [
+      ['BucketParam', names.parameters.bucketName, this.bucket.bucketName],
+      ['TableParam', names.parameters.tableName, this.kvstoreTable.tableName],
+      ['TopicParam', names.parameters.topicArn, this.notificationTopic.topicArn],
+      ['AuditTableParam', names.parameters.auditTableName, this.auditTable.tableName],
+    ];
+    for (const [id, parameterName, stringValue] of params) {
+      new ssm.StringParameter(this, id, { parameterName, stringValue, description: `blob ${config.name}` });
+    }
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'KvstoreTableName', { value: this.kvstoreTable.tableName });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.notificationTopic.topicArn });
+    new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
+  }
+}
