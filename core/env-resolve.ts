@@ -1,0 +1,61 @@
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { EnvironmentName, isEnvironmentName, ENVIRONMENT_NAMES, loadEnvironmentConfig, resourceNames } from '../lib/config';
+import { clientConfig, ClientOptions } from './aws-config';
+import { CliError, EXIT } from './cli-errors';
+
+/**
+ * Finds an environment's bucket, table and topic the way the stacks publish them: SSM parameters
+ * under /blob/<env>/ in the primary region. Works the same against AWS and the local copy, which
+ * publishes the same parameters.
+ */
+export interface ResolvedEnvironment {
+  readonly env: EnvironmentName;
+  readonly region: string;
+  readonly bucketName: string;
+  readonly tableName: string;
+  readonly topicArn?: string;
+  readonly auditTableName?: string;
+}
+
+const cache = new Map<string, Promise<ResolvedEnvironment>>();
+
+export function assertEnvironmentName(name: string): EnvironmentName {
+  if (!isEnvironmentName(name)) {
+    throw new CliError(`unknown environment "${name}"`, EXIT.CONFIG, `use one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  return name;
+}
+
+export async function resolveEnvironment(name: string, options: ClientOptions = {}): Promise<ResolvedEnvironment> {
+  const env = assertEnvironmentName(name);
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? loadEnvironmentConfig(env).primaryRegion;
+  const cacheKey = `${env}|${region}|${options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? ''}`;
+  let pending = cache.get(cacheKey);
+  if (!pending) {
+    pending = lookup(env, region, options);
+    cache.set(cacheKey, pending);
+    pending.catch(() => cache.delete(cacheKey));
+  }
+  return pending;
+}
+
+async function lookup(env: EnvironmentName, region: string, options: ClientOptions): Promise<ResolvedEnvironment> {
+  const p = resourceNames(env).parameters;
+  const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
+  try {
+    const res = await ssm.send(new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName] }));
+    const byName = new Map((res.Parameters ?? []).map((x) => [x.Name, x.Value]));
+    const bucketName = byName.get(p.bucketName);
+    const tableName = byName.get(p.tableName);
+    if (!bucketName || !tableName) {
+      throw new CliError(
+        `environment "${env}" is not deployed in ${region}: SSM parameters ${p.bucketName} and ${p.tableName} not found`,
+        EXIT.CONFIG,
+        `deploy it (npx cdk deploy --all -c env=${env}) or start the local copy (npm run local), or pass --region`,
+      );
+    }
+    return { env, region, bucketName, tableName, topicArn: byName.get(p.topicArn), auditTableName: byName.get(p.auditTableName) };
+  } finally {
+    ssm.destroy();
+  }
+}
