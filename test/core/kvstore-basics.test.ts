@@ -1,0 +1,51 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clientConfig } from '../../core/aws-config';
+import { KvStore } from '../../core/kvstore';
+import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+
+let moto: MotoServer;
+let kv: KvStore;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, awsEnvFor(moto.endpoint));
+  const ddb = new DynamoDBClient(clientConfig({ endpoint: moto.endpoint, region: 'eu-central-1' }));
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: 'kv',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  kv = new KvStore(DynamoDBDocumentClient.from(ddb), 'kv');
+});
+afterAll(() => moto.stop());
+
+test('seed: kvstore inc deployment/total-deploys is atomic and returns the new value', async () => {
+  expect(await kv.increment('deployment/total-deploys')).toBe(1);
+  expect(await kv.increment('deployment/total-deploys')).toBe(2);
+});
+
+test('at-least-once: incrementOnce applies a token once however often it is delivered', async () => {
+  expect((await kv.incrementOnce('alert/error-spike', 1, 'evt-1')).applied).toBe(true);
+  expect((await kv.incrementOnce('alert/error-spike', 1, 'evt-1')).applied).toBe(false);
+  expect((await kv.incrementOnce('alert/error-spike', 1, 'evt-2')).applied).toBe(true);
+  expect((await kv.get('alert/error-spike'))?.value).toBe(2);
+});
+
+test('list by prefix returns the namespace keys and hides dedupe markers and expired items', async () => {
+  await kv.set('deployment/latest-version', 'v1.0.0');
+  await kv.set('deployment/old', 'x', { ttlSeconds: -10 });
+  const keys: string[] = [];
+  for await (const item of kv.list('deployment/')) keys.push(item.key);
+  expect(keys.sort()).toEqual(['deployment/latest-version', 'deployment/total-deploys']);
+  expect(await kv.get('deployment/old')).toBeUndefined();
+});
