@@ -9,4 +9,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|commander)/)'],
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
