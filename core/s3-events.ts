@@ -22,6 +22,8 @@ const objectSchema = z.object({
   key: z.string().min(1),
   size: z.number().int().nonnegative().optional(),
   etag: z.string().optional(),
+  // moto spells it eTag; AWS spells it etag. Both are accepted and normalised in objectIdentity.
+  eTag: z.string().optional(),
   'version-id': z.string().optional(),
   sequencer: z.string().optional(),
 });
@@ -45,7 +47,8 @@ export const s3EventSchema = z.object({
   'detail-type': z.string(),
   source: z.literal('aws.s3'),
   account: z.string().optional(),
-  time: z.string(),
+  // AWS sends an ISO-8601 string; moto sends epoch seconds. Normalised to ISO so records sort as text.
+  time: z.union([z.string().min(1), z.number()]).transform((t) => (typeof t === 'number' ? new Date(t * 1000).toISOString() : t)),
   region: z.string(),
   resources: z.array(z.string()).optional(),
   detail: s3EventDetailSchema,
@@ -87,7 +90,7 @@ export function objectIdentity(event: S3Event): ObjectIdentity {
     versionId: o['version-id'],
     sequencer: o.sequencer,
     size: o.size,
-    etag: o.etag,
+    etag: o.etag ?? o.eTag,
   };
 }
 

@@ -1,13 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../core/aws-config';
+import { publishOnce } from '../../core/exactly-once';
+import { KvStore } from '../../core/kvstore';
 import { ObjectIdentity, S3Event, identityKey, objectIdentity, parseS3Event } from '../../core/s3-events';
 
 /**
@@ -56,6 +58,55 @@ export interface ObjectEventInput {
   readonly event: S3Event;
 }
 
+export interface IdempotencyOptions<E> {
+  /** How long a completed result is replayed to duplicates; default 7 days. */
+  readonly expiresAfterSeconds?: number;
+  /**
+   * The idempotency key without the handler name. Object handlers default to bucket/key#version;
+   * a handler that reacts to several event types of one version (the audit trail) adds the type.
+   */
+  readonly idempotencyKey?: (input: E) => string;
+}
+
+/**
+ * Powertools idempotency around `process`, keyed on `${name}:${key}`. The Lambda context is
+ * registered on every invocation, so the in-progress record expires with *this* invocation's
+ * remaining time (a crashed invocation's retry is not locked out for the whole timeout), and a
+ * concurrent duplicate fails with IdempotencyAlreadyInProgressError, which Lambda's async retry
+ * resolves to the stored result. Side effects must still be exactly-once on their own (conditional
+ * writes, see core/exactly-once): Powertools deletes the in-progress record when `process` throws,
+ * so a retry after a partial failure runs `process` again.
+ */
+export function idempotentHandler<E, R extends Record<string, unknown> | void>(
+  name: string,
+  parse: (raw: unknown) => E,
+  keyOf: (input: E) => string,
+  process: (input: E, context: Context) => Promise<R>,
+  options: { expiresAfterSeconds?: number; annotate?: (input: E) => Record<string, string | undefined> } = {},
+): (event: unknown, context: Context) => Promise<R> {
+  let config: IdempotencyConfig | undefined;
+  let idempotent: ((input: { idem: string; payload: E }, context: Context) => Promise<R>) | undefined;
+  return async (raw: unknown, context: Context) => {
+    const input = parse(raw);
+    logger.appendKeys({ handler: name, ...(options.annotate?.(input) ?? {}) });
+    if (context?.awsRequestId) logger.addContext(context);
+    config ??= new IdempotencyConfig({
+      eventKeyJmesPath: 'idem',
+      expiresAfterSeconds: options.expiresAfterSeconds ?? 7 * 24 * 3600,
+    });
+    if (typeof context?.getRemainingTimeInMillis === 'function') config.registerLambdaContext(context);
+    idempotent ??= makeIdempotent(async (payload: { idem: string; payload: E }, ctx: Context) => process(payload.payload, ctx), {
+      persistenceStore: persistenceStore(),
+      config,
+    });
+    try {
+      return await idempotent({ idem: `${name}:${keyOf(input)}`, payload: input }, context);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
 /**
  * Wraps per-object logic so that a duplicate delivery of the same object version (EventBridge and
  * Lambda both retry) returns the first result instead of running again. The idempotency key is the
@@ -64,28 +115,55 @@ export interface ObjectEventInput {
 export function objectEventHandler<R extends Record<string, unknown> | void>(
   name: string,
   process: (input: ObjectEventInput, context: Context) => Promise<R>,
-  options: { expiresAfterSeconds?: number } = {},
+  options: IdempotencyOptions<ObjectEventInput> = {},
 ): (event: unknown, context: Context) => Promise<R> {
-  let idempotent: ((input: { idem: string; payload: ObjectEventInput }, context: Context) => Promise<R>) | undefined;
-  return async (raw: unknown, context: Context) => {
-    const event = parseS3Event(raw);
-    const identity = objectIdentity(event);
-    logger.appendKeys({ handler: name, objectKey: identity.key, versionId: identity.versionId });
-    idempotent ??= makeIdempotent(
-      async (input: { idem: string; payload: ObjectEventInput }, ctx: Context) => process(input.payload, ctx),
-      {
-        persistenceStore: persistenceStore(),
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: 'idem',
-          expiresAfterSeconds: options.expiresAfterSeconds ?? 7 * 24 * 3600,
-          lambdaContext: context,
-        }),
-      },
+  return idempotentHandler<ObjectEventInput, R>(
+    name,
+    (raw) => {
+      const event = parseS3Event(raw);
+      return { event, identity: objectIdentity(event) };
+    },
+    options.idempotencyKey ?? ((input) => identityKey(input.identity)),
+    process,
+    {
+      expiresAfterSeconds: options.expiresAfterSeconds,
+      annotate: ({ identity }) => ({ objectKey: identity.key, versionId: identity.versionId }),
+    },
+  );
+}
+
+/** The kvstore table of this region (KVSTORE_TABLE). */
+export function kvstore(): KvStore {
+  return new KvStore(clients.doc, requireEnv('KVSTORE_TABLE'));
+}
+
+/**
+ * Publishes to the notification topic (TOPIC_ARN) at most once per `markerKey` in the normal case
+ * and at least once always; see core/exactly-once publishOnce for the crash windows.
+ */
+export async function notifyOnce(markerKey: string, message: Notification): Promise<{ published: boolean }> {
+  const topicArn = requireEnv('TOPIC_ARN');
+  return publishOnce(clients.doc, requireEnv('KVSTORE_TABLE'), markerKey, async () => {
+    const res = await clients.sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: message.subject.slice(0, 100),
+        Message: JSON.stringify(message.body),
+        MessageAttributes: {
+          event: { DataType: 'String', StringValue: message.event },
+          // Consumers drop a repeat of the same id: it closes the one crash window publishOnce leaves.
+          dedupId: { DataType: 'String', StringValue: markerKey },
+        },
+      }),
     );
-    try {
-      return await idempotent({ idem: `${name}:${identityKey(identity)}`, payload: { identity, event } }, context);
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+    metrics.addMetric('NotificationsPublished', MetricUnit.Count, 1);
+    return res.MessageId;
+  });
+}
+
+export interface Notification {
+  /** Machine-readable type, for example analysis.completed or analysis.failed. */
+  readonly event: string;
+  readonly subject: string;
+  readonly body: Record<string, unknown>;
 }
