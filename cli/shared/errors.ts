@@ -1,0 +1,121 @@
+import { CliError, EXIT, ExitCode } from '../../core/cli-errors';
+import { isBrokenPipe } from './output';
+
+/**
+ * Turns whatever a command threw into the one-line, exit-coded CliError the user sees. AWS SDK
+ * errors are classified by name and HTTP status; the SDK has already retried throttling and 5xx
+ * with backoff, so reaching here with one means the service kept failing.
+ */
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  $retryable?: unknown;
+}
+
+const NOT_FOUND = new Set(['NoSuchKey', 'NoSuchBucket', 'NotFound', 'NoSuchVersion', 'NoSuchUpload', 'ResourceNotFoundException', 'ParameterNotFound', 'NoSuchTagSet']);
+const AUTH = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'Forbidden',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'InvalidToken',
+  'CredentialsProviderError',
+  'InvalidClientTokenId',
+]);
+const CONFLICT = new Set(['PreconditionFailed', 'ConditionalCheckFailedException', 'InvalidObjectState', 'BucketAlreadyOwnedByYou']);
+const THROTTLE = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'ServiceUnavailable', 'InternalError']);
+const USAGE = new Set(['InvalidArgument', 'InvalidRequest', 'InvalidRange', 'InvalidStorageClass', 'InvalidTag', 'MalformedXML', 'KeyTooLongError', 'InvalidBucketName', 'EntityTooLarge', 'ValidationException', 'MetadataTooLarge', 'InvalidPart']);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'TimeoutError', 'EPROTO']);
+const LOCAL = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM', 'ENOSPC', 'EROFS', 'EEXIST']);
+
+export interface ErrorContext {
+  /** What the command was doing, e.g. `get s3://b/k`. */
+  readonly what?: string;
+}
+
+export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
+  if (err instanceof CliError) return err;
+  const e = (err ?? {}) as AwsLikeError & { syscall?: string; path?: string };
+  const name = e.name ?? '';
+  const code = e.Code ?? e.code ?? name;
+  const status = e.$metadata?.httpStatusCode;
+  const prefix = ctx.what ? `${ctx.what}: ` : '';
+  const msg = oneLine(e.message || name || String(err));
+  const mk = (exit: ExitCode, text: string, hint: string): CliError => new CliError(`${prefix}${text}`, exit, hint);
+
+  if (e.syscall && LOCAL.has(code)) {
+    return mk(EXIT.LOCAL_IO, `${localText(code)}${e.path ? ` ${e.path}` : ''}`, 'check the local path and its permissions');
+  }
+  if (NETWORK.has(code) || NETWORK.has(name) || /socket hang up|ECONNREFUSED|getaddrinfo/.test(msg)) {
+    return mk(EXIT.UNAVAILABLE, `cannot reach the service (${msg})`, 'check --endpoint / AWS_ENDPOINT_URL and the network; retried with backoff already');
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials|Could not resolve credentials|profile .* could not be found/i.test(msg)) {
+    return mk(EXIT.AUTH, `no usable AWS credentials (${msg})`, 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login');
+  }
+  if (/Region is missing/i.test(msg)) {
+    return mk(EXIT.CONFIG, 'no AWS region configured', 'pass --region or set AWS_REGION');
+  }
+  if (NOT_FOUND.has(code) || NOT_FOUND.has(name) || status === 404) {
+    const what = code === 'NoSuchBucket' ? 'bucket does not exist' : code === 'NoSuchVersion' ? 'version does not exist' : code === 'NoSuchUpload' ? 'upload does not exist' : 'not found';
+    return mk(EXIT.NOT_FOUND, what, code === 'NoSuchBucket' ? 'check the bucket name or --env' : 'check the key with `blob list` (and --version-id with `blob versions`)');
+  }
+  if (AUTH.has(code) || AUTH.has(name) || status === 403) {
+    return mk(EXIT.AUTH, `access denied (${code || status})`, 'check your credentials and that your role may do this on this bucket/prefix');
+  }
+  if (CONFLICT.has(code) || status === 412 || status === 409) {
+    return mk(EXIT.CONFLICT, `precondition failed (${code || status}): ${msg}`, 'the object changed meanwhile; retry');
+  }
+  if (USAGE.has(code) || USAGE.has(name) || status === 416) {
+    return mk(EXIT.USAGE, `the service rejected the request (${code || status}): ${msg}`, 'check the arguments with --help');
+  }
+  if (THROTTLE.has(code) || THROTTLE.has(name) || (status !== undefined && status >= 500)) {
+    const attempts = e.$metadata?.attempts;
+    return mk(EXIT.UNAVAILABLE, `service unavailable (${code || status})${attempts ? ` after ${attempts} attempts` : ''}`, 'try again later');
+  }
+  return mk(EXIT.FAILURE, `${name && name !== 'Error' ? `${name}: ` : ''}${msg}`, 'this is unexpected; rerun with BLOB_DEBUG=1 for a stack trace');
+}
+
+function localText(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory:';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied:';
+    case 'EISDIR':
+      return 'is a directory:';
+    case 'ENOTDIR':
+      return 'not a directory:';
+    case 'ENOSPC':
+      return 'no space left on device:';
+    default:
+      return `${code}:`;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 400);
+}
+
+/** Runs a CLI: prints one error line and exits with its code; a closed stdout pipe ends quietly. */
+export async function runMain(program: string, main: () => Promise<void>): Promise<void> {
+  process.stdout.on('error', (err) => {
+    if (isBrokenPipe(err)) process.exit(EXIT.OK);
+  });
+  try {
+    await main();
+  } catch (err) {
+    if (isBrokenPipe(err)) process.exit(EXIT.OK);
+    const cliErr = toCliError(err);
+    if (process.env.BLOB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${cliErr.line(program)}\n`);
+    process.exitCode = cliErr.exitCode;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ClientOptions } from '../../core/aws-config';
+import { CliError, EXIT } from '../../core/cli-errors';
+
+/** Options every blob/kvstore command accepts (declared once on the program). */
+export interface GlobalOptions {
+  region?: string;
+  endpoint?: string;
+  env?: string;
+  quiet?: boolean;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--region <region>', 'AWS region (default: AWS_REGION, then the environment\'s primary region)')
+    .option('--endpoint <url>', 'service endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL)')
+    .option('--env <name>', 'environment whose bucket/table short keys resolve to (default: BLOB_ENV)')
+    .option('-q, --quiet', 'no progress bars');
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals<GlobalOptions>();
+  const env = o.env ?? (process.env.BLOB_ENV || undefined);
+  if (o.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(o.endpoint)) {
+    throw new CliError(`invalid --endpoint "${o.endpoint}"`, EXIT.USAGE, 'give a URL such as http://127.0.0.1:5000');
+  }
+  return { ...o, env };
+}
+
+export function clientOptions(g: GlobalOptions, extra: Partial<ClientOptions> = {}): ClientOptions {
+  return { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}), ...extra };
+}
+
+/** Collects a repeatable option into an array (commander's documented pattern). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export async function s3Client(g: GlobalOptions, maxSockets = 64): Promise<S3Client> {
+  const [{ S3Client: Client }, { clientConfig }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../core/aws-config')]);
+  return new Client({
+    ...clientConfig(clientOptions(g, { maxSockets }), 's3'),
+    // Checksums only where S3 requires them: streamed bodies then keep a plain Content-Length, which
+    // every S3-compatible endpoint (and the emulator) accepts; integrity is checked by ETag/MD5.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}

@@ -1,0 +1,78 @@
+import { CliError, EXIT } from './cli-errors';
+
+/**
+ * S3 locations as the CLIs accept them: `s3://bucket/key[?versionId=v]`, or a bare key ("short
+ * form") whose bucket comes from the environment (--env / BLOB_ENV) or BLOB_BUCKET. Parsing is pure;
+ * resolving the short form's bucket happens at the CLI edge.
+ */
+export interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+export interface S3Target {
+  /** Absent for the short form. */
+  readonly bucket?: string;
+  readonly key: string;
+  readonly versionId?: string;
+}
+
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function isS3Uri(input: string): boolean {
+  return /^s3:\/\//i.test(input);
+}
+
+export function parseS3Target(input: string): S3Target {
+  if (input === '') throw usage('empty S3 location', 'pass s3://bucket/key or a key');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input) && !isS3Uri(input)) {
+    throw usage(`"${input}" is not an S3 location`, 'use s3://bucket/key; http(s) links are for presigned URLs');
+  }
+  if (!isS3Uri(input)) {
+    if (/^s3:/i.test(input)) throw usage(`malformed S3 URI "${input}"`, 'write it as s3://bucket/key');
+    return { key: input.replace(/^\/+/, '') };
+  }
+  const rest = input.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash === -1 ? rest : rest.slice(0, slash);
+  let key = slash === -1 ? '' : rest.slice(slash + 1);
+  let versionId: string | undefined;
+  const q = key.lastIndexOf('?versionId=');
+  if (q !== -1) {
+    versionId = decodeURIComponent(key.slice(q + '?versionId='.length));
+    key = key.slice(0, q);
+    if (!versionId) throw usage(`empty versionId in "${input}"`, 'write s3://bucket/key?versionId=<id>');
+  }
+  if (!bucket) throw usage(`no bucket in "${input}"`, 'write it as s3://bucket/key');
+  if (!BUCKET_RE.test(bucket) || bucket.includes('..')) {
+    throw usage(`invalid bucket name "${bucket}" in "${input}"`, 'bucket names are 3-63 lowercase letters, digits, dots and hyphens');
+  }
+  return { bucket, key, ...(versionId ? { versionId } : {}) };
+}
+
+export function formatS3Uri(loc: { bucket: string; key: string }): string {
+  return `s3://${loc.bucket}/${loc.key}`;
+}
+
+/** For commands that address one object: the key must name an object, not a prefix. */
+export function requireObjectKey(loc: S3Location, input: string): S3Location {
+  if (!loc.key || loc.key.endsWith('/')) {
+    throw usage(`"${input}" names a prefix, not an object`, 'add the object key, e.g. s3://bucket/path/file.json');
+  }
+  return loc;
+}
+
+/** Keys under a prefix, relative to it, for directory transfers. */
+export function relativeKey(prefix: string, key: string): string {
+  return key.startsWith(prefix) ? key.slice(prefix.length) : key;
+}
+
+/** A prefix given for a directory transfer or listing ends with "/" unless empty. */
+export function asDirectoryPrefix(key: string): string {
+  return key === '' || key.endsWith('/') ? key : `${key}/`;
+}
+
+function usage(message: string, hint: string): CliError {
+  return new CliError(message, EXIT.USAGE, hint);
+}

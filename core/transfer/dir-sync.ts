@@ -1,0 +1,140 @@
+import { HeadObjectCommand, ListObjectsV2Command, S3Client, StorageClass } from '@aws-sdk/client-s3';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { downloadToFile } from './download';
+import { etagIsMd5, fileDigest, SHA256_METADATA_KEY, stripQuotes } from './hash';
+import { MiB } from './part-plan';
+import { mapPool } from './pool';
+import { uploadFile } from './upload';
+
+/**
+ * put-dir / get-dir: parallel, relative paths kept, and files already identical on the other side
+ * skipped. "Identical" means same size and, for single-part objects, the ETag equals the local
+ * MD5; multipart objects (whose ETag is not an MD5) are compared through the SHA-256 that put-dir
+ * stores in their metadata. Anything that cannot be proven identical is transferred.
+ */
+export interface RemoteEntry {
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+}
+
+export interface LocalEntry {
+  readonly path: string;
+  /** Relative path with "/" separators. */
+  readonly rel: string;
+  readonly size: number;
+}
+
+export interface SyncOptions {
+  readonly concurrency?: number;
+  readonly multipartThreshold?: number;
+  readonly metadata?: Record<string, string>;
+  readonly tagging?: string;
+  readonly storageClass?: StorageClass;
+  readonly contentTypeOf?: (path: string) => string | undefined;
+  readonly onFileDone?: (entry: { rel: string; bytes: number; skipped: boolean }) => void;
+}
+
+export interface SyncResult {
+  readonly transferred: Array<{ key: string; path: string; size: number }>;
+  readonly skipped: Array<{ key: string; path: string; size: number }>;
+}
+
+export async function listLocalFiles(dir: string): Promise<LocalEntry[]> {
+  const root = resolve(dir);
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files: LocalEntry[] = [];
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    const st = await stat(path);
+    files.push({ path, rel: relative(root, path).split(sep).join('/'), size: st.size });
+  }
+  return files.sort((a, b) => a.rel.localeCompare(b.rel));
+}
+
+export async function* listRemote(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<RemoteEntry> {
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0, etag: o.ETag };
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+async function remoteSha256(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  return head.Metadata?.[SHA256_METADATA_KEY];
+}
+
+export async function sameContent(s3: S3Client, bucket: string, local: LocalEntry, remote: RemoteEntry): Promise<boolean> {
+  if (local.size !== remote.size) return false;
+  if (etagIsMd5(remote.etag)) return (await fileDigest(local.path, 'md5')) === stripQuotes(remote.etag);
+  const sha = await remoteSha256(s3, bucket, remote.key);
+  return !!sha && sha === (await fileDigest(local.path, 'sha256'));
+}
+
+export async function putDir(s3: S3Client, dir: string, bucket: string, prefix: string, opts: SyncOptions = {}): Promise<SyncResult> {
+  const locals = await listLocalFiles(dir);
+  const remote = new Map<string, RemoteEntry>();
+  for await (const r of listRemote(s3, bucket, prefix)) remote.set(r.key, r);
+  const threshold = opts.multipartThreshold ?? 16 * MiB;
+  const result: SyncResult = { transferred: [], skipped: [] };
+  await mapPool(locals, opts.concurrency ?? 32, async (file) => {
+    const key = `${prefix}${file.rel}`;
+    const existing = remote.get(key);
+    if (existing && (await sameContent(s3, bucket, file, existing))) {
+      result.skipped.push({ key, path: file.path, size: file.size });
+      opts.onFileDone?.({ rel: file.rel, bytes: file.size, skipped: true });
+      return;
+    }
+    // Multipart ETags are not content hashes, so record one for the next comparison.
+    const sha: Record<string, string> = file.size > threshold ? { [SHA256_METADATA_KEY]: await fileDigest(file.path, 'sha256') } : {};
+    const contentType = opts.contentTypeOf?.(file.path);
+    await uploadFile(
+      s3,
+      file.path,
+      file.size,
+      {
+        bucket,
+        key,
+        metadata: { ...opts.metadata, ...sha },
+        ...(contentType ? { contentType } : {}),
+        ...(opts.tagging ? { tagging: opts.tagging } : {}),
+        ...(opts.storageClass ? { storageClass: opts.storageClass } : {}),
+      },
+      { multipartThreshold: threshold, concurrency: 4 },
+    );
+    result.transferred.push({ key, path: file.path, size: file.size });
+    opts.onFileDone?.({ rel: file.rel, bytes: file.size, skipped: false });
+  });
+  return result;
+}
+
+export async function getDir(s3: S3Client, bucket: string, prefix: string, dir: string, opts: SyncOptions = {}): Promise<SyncResult> {
+  const root = resolve(dir);
+  const remotes: RemoteEntry[] = [];
+  for await (const r of listRemote(s3, bucket, prefix)) if (!r.key.endsWith('/')) remotes.push(r);
+  const result: SyncResult = { transferred: [], skipped: [] };
+  await mapPool(remotes, opts.concurrency ?? 32, async (r) => {
+    const rel = r.key.slice(prefix.length);
+    const path = resolve(root, rel);
+    if (path !== root && !path.startsWith(root + sep)) {
+      throw Object.assign(new Error(`key "${r.key}" would be written outside ${root}`), { name: 'UnsafeKey' });
+    }
+    const local = await stat(path).then(
+      (st) => (st.isFile() ? { path, rel, size: st.size } : undefined),
+      () => undefined,
+    );
+    if (local && (await sameContent(s3, bucket, local, r))) {
+      result.skipped.push({ key: r.key, path, size: r.size });
+      opts.onFileDone?.({ rel, bytes: r.size, skipped: true });
+      return;
+    }
+    await downloadToFile(s3, { bucket, key: r.key }, path, { concurrency: 4 });
+    result.transferred.push({ key: r.key, path, size: r.size });
+    opts.onFileDone?.({ rel, bytes: r.size, skipped: false });
+  });
+  return result;
+}

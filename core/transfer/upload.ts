@@ -1,0 +1,274 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CompletedPart,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  StorageClass,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { MIN_PART_SIZE, MAX_PARTS, MiB, partRanges, partSizeForLength, streamPartSize } from './part-plan';
+import { mapPool, Semaphore } from './pool';
+
+/**
+ * Uploads with our own multipart loop rather than lib-storage's Upload: lib-storage uses one fixed
+ * part size, so a stdin stream of unknown length would need ~525 MiB parts (and gigabytes of
+ * buffers) to reach 5 TiB. Here stream parts grow (see part-plan.ts) and memory is capped:
+ *
+ *   - part buffers (being filled + in flight) never exceed `memoryBudget` (default 64 MiB);
+ *   - parts larger than half the budget (from part 3,001, i.e. after ~56 GB) are spooled to a
+ *     temporary file instead, two at a time, so RSS stays flat and disk holds ≤ 2 parts.
+ *
+ * Files of known size are cut into ranges read straight from disk, so nothing is buffered.
+ */
+export interface UploadTarget {
+  readonly bucket: string;
+  readonly key: string;
+  readonly contentType?: string;
+  readonly metadata?: Record<string, string>;
+  /** URL-encoded tag set, as PutObject's Tagging header wants it. */
+  readonly tagging?: string;
+  readonly storageClass?: StorageClass;
+}
+
+export interface UploadOptions {
+  /** Concurrent part requests. */
+  readonly concurrency?: number;
+  readonly memoryBudget?: number;
+  /** Files at or below this size go in one PutObject. */
+  readonly multipartThreshold?: number;
+  readonly onProgress?: (bytes: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface UploadResult {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+  readonly versionId?: string;
+  readonly parts: number;
+}
+
+const DEFAULT_BUDGET = 64 * MiB;
+
+function objectParams(t: UploadTarget) {
+  return {
+    Bucket: t.bucket,
+    Key: t.key,
+    ...(t.contentType ? { ContentType: t.contentType } : {}),
+    ...(t.metadata && Object.keys(t.metadata).length ? { Metadata: t.metadata } : {}),
+    ...(t.tagging ? { Tagging: t.tagging } : {}),
+    ...(t.storageClass ? { StorageClass: t.storageClass } : {}),
+  };
+}
+
+export async function uploadFile(s3: S3Client, path: string, size: number, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
+  const threshold = opts.multipartThreshold ?? 16 * MiB;
+  if (size <= threshold) {
+    const res = await s3.send(
+      new PutObjectCommand({ ...objectParams(target), Body: createReadStream(path), ContentLength: size }),
+      { abortSignal: opts.signal },
+    );
+    opts.onProgress?.(size);
+    return { bucket: target.bucket, key: target.key, size, etag: res.ETag, versionId: res.VersionId, parts: 1 };
+  }
+  const ranges = partRanges(size, partSizeForLength(size));
+  return multipart(s3, target, opts, async (send) => {
+    await mapPool(ranges, opts.concurrency ?? 8, (r) =>
+      send(r.partNumber, () => createReadStream(path, { start: r.start, end: r.end, highWaterMark: MiB }), r.end - r.start + 1),
+    );
+    return size;
+  });
+}
+
+export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterable<Uint8Array>, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
+  const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
+  const memory = new Semaphore(budget);
+  const spoolSlots = new Semaphore(2);
+  const requests = new Semaphore(opts.concurrency ?? 8);
+  let spoolDir: string | undefined;
+
+  const parts = new PartCutter(streamPartSize, (size) => size * 2 > budget);
+  try {
+    // The first part decides between one PutObject and a multipart upload.
+    const first = await parts.fillFirst(stream, memory);
+    if (first.done) {
+      const body = first.buffer;
+      try {
+        const res = await s3.send(new PutObjectCommand({ ...objectParams(target), Body: body, ContentLength: body.length }), { abortSignal: opts.signal });
+        opts.onProgress?.(body.length);
+        return { bucket: target.bucket, key: target.key, size: body.length, etag: res.ETag, versionId: res.VersionId, parts: 1 };
+      } finally {
+        memory.release(MIN_PART_SIZE);
+      }
+    }
+    return await multipart(s3, target, opts, async (send) => {
+      const pending = new Set<Promise<void>>();
+      let failure: unknown;
+      const dispatch = (partNumber: number, part: FilledPart): void => {
+        const p = (async () => {
+          await requests.acquire();
+          try {
+            if (part.kind === 'memory') await send(partNumber, () => part.buffer, part.buffer.length);
+            else await send(partNumber, () => createReadStream(part.path, { highWaterMark: MiB }), part.size);
+          } finally {
+            requests.release();
+            await part.release();
+          }
+        })().catch((err: unknown) => {
+          failure ??= err;
+        });
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      };
+      dispatch(1, { kind: 'memory', buffer: first.buffer, release: async () => memory.release(MIN_PART_SIZE) });
+      let total = first.buffer.length;
+      for (let partNumber = 2; ; partNumber++) {
+        if (failure) break;
+        if (partNumber > MAX_PARTS) throw new Error('input exceeds S3\'s 5 TiB object limit (10,000 parts)');
+        const size = streamPartSize(partNumber);
+        let part: FilledPart | undefined;
+        if (size * 2 > budget) {
+          await spoolSlots.acquire();
+          spoolDir ??= await mkdtemp(join(tmpdir(), 'blob-put-'));
+          part = await parts.fillFile(join(spoolDir, `part-${partNumber}`), size, () => spoolSlots.release());
+        } else {
+          await memory.acquire(size);
+          part = await parts.fillMemory(size, () => memory.release(size));
+        }
+        if (!part) break;
+        total += part.kind === 'memory' ? part.buffer.length : part.size;
+        dispatch(partNumber, part);
+        if (parts.ended) break;
+      }
+      await Promise.all([...pending]);
+      if (failure) throw failure;
+      return total;
+    });
+  } finally {
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
+type FilledPart =
+  | { kind: 'memory'; buffer: Buffer; release: () => Promise<void> | void }
+  | { kind: 'file'; path: string; size: number; release: () => Promise<void> | void };
+
+/** Cuts a byte stream into parts of the sizes asked for, copying each chunk once. */
+class PartCutter {
+  private iterator?: AsyncIterator<Uint8Array>;
+  private carry?: Uint8Array;
+  ended = false;
+
+  constructor(
+    readonly sizeOf: (partNumber: number) => number,
+    readonly spooled: (size: number) => boolean,
+  ) {}
+
+  async fillFirst(stream: Readable | AsyncIterable<Uint8Array>, memory: Semaphore): Promise<{ buffer: Buffer; done: boolean }> {
+    this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    await memory.acquire(MIN_PART_SIZE);
+    const part = await this.fillMemory(MIN_PART_SIZE, () => undefined);
+    const buffer = part?.kind === 'memory' ? part.buffer : Buffer.alloc(0);
+    if (!this.ended) {
+      // Exactly one full part with nothing after it is still a single object.
+      const next = await this.pull();
+      if (next === undefined) return { buffer, done: true };
+      this.carry = next;
+    }
+    return { buffer, done: this.ended };
+  }
+
+  private async pull(): Promise<Uint8Array | undefined> {
+    if (this.carry) {
+      const c = this.carry;
+      this.carry = undefined;
+      return c;
+    }
+    if (this.ended) return undefined;
+    const r = await this.iterator!.next();
+    if (r.done) {
+      this.ended = true;
+      return undefined;
+    }
+    return typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+  }
+
+  async fillMemory(size: number, release: () => void): Promise<FilledPart | undefined> {
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = await this.pull();
+      if (!chunk) break;
+      const take = Math.min(chunk.length, size - filled);
+      buffer.set(chunk.subarray(0, take), filled);
+      filled += take;
+      if (take < chunk.length) this.carry = chunk.subarray(take);
+    }
+    if (filled === 0) {
+      release();
+      return undefined;
+    }
+    return { kind: 'memory', buffer: filled === size ? buffer : buffer.subarray(0, filled), release };
+  }
+
+  async fillFile(path: string, size: number, release: () => void): Promise<FilledPart | undefined> {
+    const out = createWriteStream(path);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = await this.pull();
+      if (!chunk) break;
+      const take = Math.min(chunk.length, size - filled);
+      if (!out.write(chunk.subarray(0, take))) await new Promise<void>((r) => out.once('drain', () => r()));
+      filled += take;
+      if (take < chunk.length) this.carry = chunk.subarray(take);
+    }
+    out.end();
+    await finished(out);
+    const cleanup = async (): Promise<void> => {
+      await rm(path, { force: true });
+      release();
+    };
+    if (filled === 0) {
+      await cleanup();
+      return undefined;
+    }
+    return { kind: 'file', path, size: filled, release: cleanup };
+  }
+}
+
+type SendPart = (partNumber: number, body: () => Buffer | Readable, length: number) => Promise<void>;
+
+async function multipart(s3: S3Client, target: UploadTarget, opts: UploadOptions, run: (send: SendPart) => Promise<number>): Promise<UploadResult> {
+  const created = await s3.send(new CreateMultipartUploadCommand(objectParams(target)), { abortSignal: opts.signal });
+  const uploadId = created.UploadId!;
+  const done: CompletedPart[] = [];
+  try {
+    const size = await run(async (partNumber, body, length) => {
+      const res = await s3.send(
+        new UploadPartCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: body(), ContentLength: length }),
+        { abortSignal: opts.signal },
+      );
+      done.push({ PartNumber: partNumber, ETag: res.ETag });
+      opts.onProgress?.(length);
+    });
+    done.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    const res = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: done } }),
+      { abortSignal: opts.signal },
+    );
+    return { bucket: target.bucket, key: target.key, size, etag: res.ETag, versionId: res.VersionId, parts: done.length };
+  } catch (err) {
+    // Leave no orphaned parts behind (they would be billed until a lifecycle rule removes them).
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId })).catch(() => undefined);
+    throw err;
+  }
+}
