@@ -17,6 +17,8 @@ export interface PipelineContext {
   readonly auditTable?: dynamodb.ITable;
   readonly notificationTopic?: sns.ITopic;
   readonly operationsTopic: sns.ITopic;
+  /** Every function created so far through eventFunction(), in order (observability reads it last). */
+  readonly functions: readonly EventFunction[];
   /** Creates an EventFunction with the environment's retention, alarms and common variables. */
   eventFunction(id: string, props: PipelineFunctionProps): EventFunction;
 }

@@ -1,4 +1,5 @@
 import type { PipelineModule } from '../stacks/pipelines-stack';
+import { observability } from './observability';
 
 /**
  * Pipeline modules per region. Each module file adds one pattern or scenario; adding a line here
@@ -8,3 +9,8 @@ export const PRIMARY_MODULES: PipelineModule[] = [];
 
 /** Pattern 4: processing of replicated objects in the replica region. */
 export const REPLICA_MODULES: PipelineModule[] = [];
+
+// Observability goes last in both regions: its dashboard lists every function the modules above
+// created. Add new modules inside the arrays above, never after these lines.
+PRIMARY_MODULES.push(observability);
+REPLICA_MODULES.push(observability);

@@ -17,6 +17,9 @@ export function accessLogsBucketName(config: EnvironmentConfig, region: string):
   return `blob-${config.name}-access-logs-${Aws.ACCOUNT_ID}-${region}`;
 }
 
+/** The one replication rule; the replication alarms name it as a metric dimension. */
+export const REPLICATION_RULE_ID = 'replicate-critical';
+
 /** IAM names are account-global: the environment name keeps dev, staging and prod apart. */
 export function replicationRoleName(config: EnvironmentConfig): string {
   return `blob-${config.name}-s3-replication`;

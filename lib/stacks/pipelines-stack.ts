@@ -52,6 +52,7 @@ export class PipelinesStack extends Stack {
       auditTable: props.auditTable,
       notificationTopic: props.notificationTopic,
       operationsTopic: props.operationsTopic,
+      functions: this.functions,
       eventFunction: (fid: string, fprops: PipelineFunctionProps) => {
         const fn = new EventFunction(this, fid, {
           ...fprops,

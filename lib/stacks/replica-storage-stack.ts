@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
+import { acknowledgePrefixScopedWildcards } from '../constructs/compliance';
 import { EncryptedTable, KVSTORE_KEY } from '../constructs/kvstore-table';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
@@ -155,6 +156,7 @@ export class ReplicaStorageStack extends Stack {
         },
       }),
     );
+    acknowledgePrefixScopedWildcards(role);
     return role;
   }
 }

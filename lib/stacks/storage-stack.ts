@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { EncryptedTable, KVSTORE_KEY } from '../constructs/kvstore-table';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
-import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
+import { REPLICATION_RULE_ID, accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
 export interface StorageStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -108,7 +108,7 @@ export class StorageStack extends Stack {
       replicationRole: iam.Role.fromRoleArn(this, 'ReplicationRoleRef', replicationRoleArn, { mutable: false }),
       replicationRules: [
         {
-          id: 'replicate-critical',
+          id: REPLICATION_RULE_ID,
           priority: 1,
           filter: { prefix: SEED_REPLICATION.prefix },
           destination: replicaBucket,
