@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Scenario 3, CI/CD artifacts: artifacts/<version>/<file> with user metadata `version` and
+ * `commit`. Deploy state lives in the kvstore `deployment/` namespace.
+ */
+export interface ArtifactKey {
+  readonly version: string;
+  readonly file: string;
+}
+
+const KEY = /^artifacts\/([^/]{1,128})\/(.+[^/])$/;
+
+export function parseArtifactKey(key: string): ArtifactKey | undefined {
+  const [, version, file] = KEY.exec(key) ?? [];
+  return version && file ? { version, file } : undefined;
+}
+
+export const LATEST_VERSION = 'deployment/latest-version';
+export const LATEST_COMMIT = 'deployment/latest-commit';
+export const TOTAL_DEPLOYS = 'deployment/total-deploys';
+export const rollbackKey = (version: string): string => `deployment/rollback-${version}`;
+/** One record per deployed object version: the audit entry and the notification outbox. */
+export const deployLogKey = (a: ArtifactKey, versionId: string): string => `deployment/log/${a.version}/${a.file}@${versionId}`;
+
+export type DeployMetadata = { readonly version: string; readonly commit: string };
+
+/**
+ * Checks the user metadata against the key. A mismatch is a build-pipeline bug; deploying it would
+ * record the wrong version, so it is rejected with the fix in the message.
+ */
+export function checkDeployMetadata(a: ArtifactKey, metadata: Record<string, string> | undefined): { ok: true; meta: DeployMetadata } | { ok: false; reason: string } {
+  const version = metadata?.version;
+  const commit = metadata?.commit;
+  if (!version || !commit) {
+    const missing = [!version && 'version', !commit && 'commit'].filter(Boolean).join(' and ');
+    return { ok: false, reason: `artifact artifacts/${a.version}/${a.file} lacks metadata ${missing}: re-upload with --metadata version=${a.version} --metadata commit=<sha>` };
+  }
+  if (version !== a.version) {
+    return { ok: false, reason: `artifact metadata version "${version}" differs from its path version "${a.version}": upload it under artifacts/${version}/ or fix the metadata` };
+  }
+  return { ok: true, meta: { version, commit } };
+}
+
+/** What `deployment/rollback-<version>` holds: enough to mint a fresh link at any time. */
+export const rollbackRefSchema = z.object({
+  bucket: z.string().min(3),
+  key: z.string().min(1),
+  versionId: z.string().min(1),
+  version: z.string().min(1),
+  commit: z.string().min(1),
+  deployedAt: z.string(),
+});
+export type RollbackRef = z.infer<typeof rollbackRefSchema>;
+
+/** SigV4 presigned URLs are valid for at most 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;

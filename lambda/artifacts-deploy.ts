@@ -1,0 +1,61 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  LATEST_COMMIT,
+  LATEST_VERSION,
+  RollbackRef,
+  TOTAL_DEPLOYS,
+  checkDeployMetadata,
+  deployLogKey,
+  parseArtifactKey,
+  rollbackKey,
+} from '../core/scenarios/artifacts';
+import { notifyOnce } from '../core/scenarios/notify-once';
+import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+import { identityKey } from '../core/s3-events';
+import { logger, metrics, objectEventHandler } from './shared/kit';
+import { headVersion, kvstore, publish } from './shared/scenario-io';
+
+/**
+ * Scenario 3: records a deployed artifact version. latest-version/latest-commit move only forward
+ * in event order (a late or replayed older event cannot regress them); total-deploys counts each
+ * object version once; the rollback reference names the exact object version, so a download link
+ * can be minted whenever one is needed (tools/rollback-link.ts) instead of storing a URL that
+ * expires.
+ */
+export const handler = objectEventHandler('artifacts-deploy', async ({ identity, event }) => {
+  const artifact = parseArtifactKey(identity.key);
+  if (!artifact) return { skipped: true };
+  if (!identity.versionId) throw new Error(`event for ${identity.key} has no version-id: the bucket must be versioned for rollback references`);
+  // User metadata is not in the event: read it from the exact version the event names.
+  const head = await headVersion(identity);
+  const check = checkDeployMetadata(artifact, head.Metadata);
+  if (!check.ok) {
+    logger.error(check.reason);
+    metrics.addMetric('artifact_rejected', MetricUnit.Count, 1);
+    return { rejected: check.reason };
+  }
+  const kv = kvstore();
+  const order = eventOrder(event);
+  const ref: RollbackRef = {
+    bucket: identity.bucket,
+    key: identity.key,
+    versionId: identity.versionId,
+    version: check.meta.version,
+    commit: check.meta.commit,
+    deployedAt: event.time,
+  };
+  const latest = await setIfNewer(kv, [
+    { key: LATEST_VERSION, value: check.meta.version },
+    { key: LATEST_COMMIT, value: check.meta.commit },
+  ], order);
+  const rollback = await setIfNewer(kv, [{ key: rollbackKey(artifact.version), value: ref }], order);
+  const counted = await kv.incrementOnce(TOTAL_DEPLOYS, 1, identityKey(identity));
+  const notified = await notifyOnce(kv, deployLogKey(artifact, identity.versionId), identityKey(identity), ref, () =>
+    publish('artifacts', `deployed ${check.meta.version} (${check.meta.commit.slice(0, 12)})`, {
+      ...ref,
+      rollback: `kvstore get ${rollbackKey(artifact.version)}  # then: npx tsx tools/rollback-link.ts ${artifact.version}`,
+    }),
+  );
+  metrics.addMetric('artifact_deployed', MetricUnit.Count, counted.applied ? 1 : 0);
+  return { version: check.meta.version, latest: latest.applied, rollback: rollback.applied, counted: counted.applied, notified };
+});

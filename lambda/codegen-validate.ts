@@ -1,0 +1,81 @@
+import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createHash } from 'node:crypto';
+import {
+  ComponentStatus,
+  MAX_COMPONENT_BYTES,
+  decideMerge,
+  mergeRecordKey,
+  mergeReport,
+  mergedObjectKey,
+  parseCodegenKey,
+  sessionPrefix,
+  statusKey,
+  validateComponent,
+} from '../core/scenarios/codegen';
+import { notifyOnce } from '../core/scenarios/notify-once';
+import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+import { identityKey } from '../core/s3-events';
+import type { KvValue } from '../core/kvstore';
+import { clients, logger, metrics, objectEventHandler } from './shared/kit';
+import { kvstore, openVersion, publish, readBounded } from './shared/scenario-io';
+
+/**
+ * Scenario 1: validates each component uploaded under codegen/session-<id>/ and, once the
+ * session's expected components are all present and valid, merges them into merged/ exactly once.
+ */
+export const handler = objectEventHandler('codegen-validate', async ({ identity, event }) => {
+  const target = parseCodegenKey(identity.key);
+  if (!target) {
+    // The rule cannot AND a prefix with an exclusion on the same field; merged/ output lands here.
+    logger.debug('not a session component (merge output or outside a session); ignored');
+    return { skipped: true };
+  }
+  const kv = kvstore();
+  // Never read more than the bound: one byte over it is enough to know the file is too large.
+  const readable = identity.size === undefined || (identity.size > 0 && identity.size <= MAX_COMPONENT_BYTES);
+  const bytes = readable ? await readBounded(await openVersion(identity, `bytes=0-${MAX_COMPONENT_BYTES}`), MAX_COMPONENT_BYTES + 1) : Buffer.alloc(0);
+  const checked = validateComponent(target.file, bytes, Math.max(identity.size ?? 0, bytes.length));
+  const status: ComponentStatus = {
+    ...checked,
+    ...(bytes.length ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {}),
+    ...(identity.versionId ? { versionId: identity.versionId } : {}),
+    checkedAt: new Date().toISOString(),
+  };
+  const { applied } = await setIfNewer(kv, [{ key: statusKey(target), value: status as unknown as KvValue }], eventOrder(event));
+  metrics.addMetric(`codegen_${status.status}`, MetricUnit.Count, 1);
+  if (status.status === 'invalid') logger.warn(`component ${target.file} rejected: ${status.reason ?? ''}`);
+  if (!applied) return { file: target.file, status: status.status, stale: true };
+
+  const statuses: ComponentStatus[] = [];
+  const recordKey = mergeRecordKey(target.session);
+  for await (const item of kv.list(sessionPrefix(target.session))) {
+    if (item.key !== recordKey) statuses.push(item.value as unknown as ComponentStatus);
+  }
+  const decision = decideMerge(statuses);
+  if (!decision.ready) return { file: target.file, status: status.status, merge: decision.reason };
+
+  const report = mergeReport(target.session, decision, new Date().toISOString());
+  const outcome = await notifyOnce(kv, recordKey, identityKey(identity), { components: decision.expected, expectedFrom: decision.source }, async () => {
+    // Server-side copies of the exact validated versions: no bytes pass through the function.
+    for (const c of decision.components) {
+      const source = `${identity.bucket}/${encodeURIComponent(`${sessionPrefix(target.session)}${c.file}`)}${c.versionId ? `?versionId=${encodeURIComponent(c.versionId)}` : ''}`;
+      await clients.s3.send(new CopyObjectCommand({ Bucket: identity.bucket, Key: mergedObjectKey(target.session, c.file), CopySource: source }));
+    }
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: identity.bucket,
+        Key: mergedObjectKey(target.session, 'report.json'),
+        Body: `${JSON.stringify(report, null, 2)}\n`,
+        ContentType: 'application/json',
+      }),
+    );
+    await publish('codegen', `codegen session ${target.session} merged`, {
+      session: target.session,
+      merged: `s3://${identity.bucket}/${sessionPrefix(target.session)}merged/`,
+      components: decision.expected,
+    });
+  });
+  logger.info(`session ${target.session}: merge ${outcome}`);
+  return { file: target.file, status: status.status, merge: outcome };
+});

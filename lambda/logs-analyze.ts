@@ -1,0 +1,120 @@
+import { ListObjectsV2Command, SelectObjectContentCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { PassThrough, Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  JsonArrayWriter,
+  LogRecord,
+  agentOf,
+  assertHour,
+  errorsKey,
+  filterErrors,
+  isErrorSpike,
+  isLogKey,
+  logPrefix,
+  previousHour,
+} from '../core/scenarios/log-analysis';
+import { notifyOnce } from '../core/scenarios/notify-once';
+import { clients, logger, metrics, requireEnv } from './shared/kit';
+import { kvstore, openVersion, publish } from './shared/scenario-io';
+
+/**
+ * Scenario 2: hourly, collects the ERROR lines of logs/<hour>/*.log into
+ * analytics/errors-<hour>.json and raises alert/error-spike above the threshold.
+ *
+ * Streaming is the default engine; S3 Select (LOG_ANALYSIS_ENGINE=select) is opt-in because AWS
+ * closed it to new customers in 2024. Both feed the same line filter, so results are identical.
+ * Re-running an hour rewrites the same file and never alerts twice (the hour is the token).
+ */
+const eventSchema = z.object({
+  id: z.string().optional(),
+  time: z.string().optional(),
+  /** Injected by tests and `npm run demo` ticks; scheduled runs analyse the previous hour. */
+  hour: z.string().optional(),
+  detail: z.object({ hour: z.string().optional() }).passthrough().optional(),
+});
+
+const ALERT_COUNTER = 'alert/error-spike';
+const alertRecordKey = (hour: string) => `alert/error-spike-${hour}`;
+
+async function* keysOfHour(bucket: string, hour: string): AsyncGenerator<string> {
+  let token: string | undefined;
+  do {
+    const res = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: logPrefix(hour), ContinuationToken: token }));
+    for (const o of res.Contents ?? []) if (o.Key && isLogKey(o.Key)) yield o.Key;
+    token = res.NextContinuationToken;
+  } while (token);
+}
+
+async function selectErrors(bucket: string, key: string): Promise<Readable> {
+  const res = await clients.s3.send(
+    new SelectObjectContentCommand({
+      Bucket: bucket,
+      Key: key,
+      ExpressionType: 'SQL',
+      Expression: "SELECT * FROM S3Object s WHERE s.level = 'ERROR'",
+      InputSerialization: { JSON: { Type: 'LINES' } },
+      OutputSerialization: { JSON: { RecordDelimiter: '\n' } },
+    }),
+  );
+  const payload = res.Payload;
+  if (!payload) throw new Error(`S3 Select returned no payload for ${key}`);
+  return Readable.from(
+    (async function* () {
+      for await (const ev of payload) if (ev.Records?.Payload) yield Buffer.from(ev.Records.Payload);
+    })(),
+  );
+}
+
+export async function handler(raw: unknown, context?: Context): Promise<Record<string, unknown>> {
+  const parsed = eventSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new Error(`malformed scheduled event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const ev = parsed.data;
+  const hour = assertHour(ev.hour ?? ev.detail?.hour ?? previousHour(ev.time ? new Date(ev.time) : new Date()));
+  const bucket = requireEnv('BUCKET_NAME');
+  const engine = process.env.LOG_ANALYSIS_ENGINE === 'select' ? 'select' : 'stream';
+  const threshold = Number(requireEnv('ERROR_SPIKE_THRESHOLD'));
+  const concurrency = Math.max(1, Number(process.env.LOG_ANALYSIS_CONCURRENCY ?? 4));
+  logger.appendKeys({ hour, engine });
+
+  const body = new PassThrough();
+  const upload = new Upload({ client: clients.s3, params: { Bucket: bucket, Key: errorsKey(hour), Body: body, ContentType: 'application/json' } });
+  const uploaded = upload.done();
+  // If the upload fails early, stop writing instead of filling the pipe.
+  uploaded.catch(() => body.destroy());
+  const writer = new JsonArrayWriter(body);
+
+  const keys: string[] = [];
+  for await (const key of keysOfHour(bucket, hour)) keys.push(key);
+  let lines = 0;
+  let next = 0;
+  // A few files at a time: each is a stream, so memory stays at concurrency × chunk size.
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++] as string;
+      const source = engine === 'select' ? await selectErrors(bucket, key) : await openVersion({ bucket, key });
+      const counts = await filterErrors(source, (record: LogRecord) => writer.push({ agent: agentOf(key), ...record, source: key }));
+      lines += counts.lines;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  writer.end();
+  await uploaded;
+
+  const errors = writer.written;
+  metrics.addMetric('log_errors', MetricUnit.Count, errors);
+  let alert = 'none';
+  if (isErrorSpike(errors, threshold)) {
+    const kv = kvstore();
+    await kv.incrementOnce(ALERT_COUNTER, 1, hour);
+    alert = await notifyOnce(kv, alertRecordKey(hour), ev.id ?? context?.awsRequestId ?? hour, { hour, errors, threshold }, () =>
+      publish('logs', `error spike: ${errors} errors in ${hour}`, { hour, errors, threshold, report: `s3://${bucket}/${errorsKey(hour)}` }),
+    );
+  }
+  metrics.publishStoredMetrics();
+  const result = { hour, engine, files: keys.length, lines, errors, threshold, alert, report: errorsKey(hour) };
+  logger.info('log analysis done', result);
+  return result;
+}

@@ -1,0 +1,43 @@
+import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from '../core/scenarios/datasets';
+import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+import { logger, objectEventHandler } from './shared/kit';
+import { headVersion, kvstore } from './shared/scenario-io';
+
+/**
+ * Scenario 4b: links a model upload to the dataset version it was trained on, in both directions,
+ * so "models of dataset v1.0.0" and "dataset of model v1.0/model.pkl" are one kvstore Query/Get
+ * each instead of listing the bucket and reading every object's metadata.
+ */
+export const handler = objectEventHandler('models-lineage', async ({ identity, event }) => {
+  const model = parseModelKey(identity.key);
+  if (!model) return { skipped: true };
+  const head = await headVersion(identity);
+  const datasetVersion = head.Metadata?.dataset_version;
+  if (!datasetVersion || datasetVersion.includes('/')) {
+    logger.error(`model ${identity.key} has no usable dataset_version metadata: re-upload with --metadata dataset_version=<datasets/ version>`);
+    return { rejected: 'missing dataset_version' };
+  }
+  const link = {
+    model: modelName(model),
+    key: identity.key,
+    versionId: identity.versionId ?? null,
+    dataset: datasetVersion,
+    datasetPrefix: `datasets/${datasetVersion}/`,
+    trainedAt: head.Metadata?.training_time ?? null,
+    linkedAt: event.time,
+  };
+  const kv = kvstore();
+  const previous = (await kv.get(modelLineageKey(model)))?.value;
+  const { applied } = await setIfNewer(
+    kv,
+    [
+      { key: modelLineageKey(model), value: link },
+      { key: datasetModelKey(datasetVersion, model), value: link },
+    ],
+    eventOrder(event),
+  );
+  // A model re-uploaded with another dataset must leave the old dataset's list.
+  const prevDataset = previous && typeof previous === 'object' && !Array.isArray(previous) ? previous.dataset : undefined;
+  if (applied && typeof prevDataset === 'string' && prevDataset !== datasetVersion) await kv.delete(datasetModelKey(prevDataset, model));
+  return { model: link.model, dataset: datasetVersion, applied };
+});
