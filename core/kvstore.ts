@@ -8,7 +8,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { KVSTORE_KEY } from '../lib/constructs/kvstore-table';
+import { KVSTORE_KEY } from './kvstore-key';
+import { MAX_ITEM_BYTES, formatSize, itemSize } from './kvstore-size';
 
 /**
  * The kvstore client shared by the CLI and the handlers. Key design (see lib/constructs/kvstore-table):
@@ -27,6 +28,7 @@ export interface KvItem {
 
 /** Dedupe markers live in the key's namespace under a sort-key prefix no user key can start with. */
 const MARKER_PREFIX = '~applied~';
+const NUMERIC_STRING = /^\s*-?\d{1,15}\s*$/;
 const MARKER_TTL_SECONDS = 14 * 24 * 3600;
 
 export class InvalidKeyError extends Error {
@@ -36,10 +38,40 @@ export class InvalidKeyError extends Error {
   }
 }
 
-export function namespaceOf(key: string): string {
-  if (!key || key.startsWith('/') || key.startsWith(MARKER_PREFIX)) {
-    throw new InvalidKeyError(key, 'keys look like namespace/name, for example deployment/total-deploys');
+/** Thrown before any request when an item would exceed DynamoDB's 400 KB limit. */
+export class ValueTooLargeError extends Error {
+  constructor(
+    readonly key: string,
+    readonly bytes: number,
+  ) {
+    super(`value for "${key}" is ${formatSize(bytes)}; kvstore items are limited to ${formatSize(MAX_ITEM_BYTES)}`);
+    this.name = 'ValueTooLargeError';
   }
+}
+
+/** inc/dec on a value that is not a number (nor a string holding an integer). */
+export class NotANumberError extends Error {
+  constructor(
+    readonly key: string,
+    readonly actual: string,
+  ) {
+    super(`"${key}" holds ${actual}, not a number, so it cannot be incremented`);
+    this.name = 'NotANumberError';
+  }
+}
+
+/**
+ * Sort keys starting with '~' are reserved for internal items (dedupe markers, lock and queue state)
+ * so they can never collide with, or show up among, user keys.
+ */
+const RESERVED = '~';
+
+export function namespaceOf(key: string): string {
+  if (!key || key.startsWith('/') || key.startsWith(RESERVED)) {
+    throw new InvalidKeyError(key, "keys look like namespace/name, for example deployment/total-deploys, and cannot start with '/' or '~'");
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidKeyError(JSON.stringify(key).slice(1, -1), 'control characters are not allowed');
   if (Buffer.byteLength(key) > 1024) throw new InvalidKeyError(key.slice(0, 40) + '…', 'longer than 1024 bytes');
   const i = key.indexOf('/');
   return i === -1 ? key : key.slice(0, i);
@@ -49,9 +81,25 @@ function keyOf(key: string): Record<string, string> {
   return { [KVSTORE_KEY.partitionKey]: namespaceOf(key), [KVSTORE_KEY.sortKey]: key };
 }
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** The key of an internal item (`kind` such as 'lock') kept in the namespace of a user-chosen name. */
+export function reservedKeyOf(kind: string, name: string, suffix = ''): Record<string, string> {
+  return { [KVSTORE_KEY.partitionKey]: namespaceOf(name), [KVSTORE_KEY.sortKey]: `${RESERVED}${kind}${RESERVED}${name}${suffix}` };
+}
 
-function isLive(item: Record<string, unknown> | undefined): boolean {
+/** Lock and queue names: valid keys without '~', which separates a name from its item suffixes. */
+export function assertLockOrQueueName(kind: string, name: string): void {
+  namespaceOf(name);
+  if (name.includes('~')) throw new InvalidKeyError(name, `${kind} names cannot contain '~'`);
+}
+
+export function assertItemFits(key: string, item: Record<string, unknown>): void {
+  const bytes = itemSize(item);
+  if (bytes > MAX_ITEM_BYTES) throw new ValueTooLargeError(key, bytes);
+}
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export function isLive(item: Record<string, unknown> | undefined): boolean {
   if (!item) return false;
   const exp = item[KVSTORE_KEY.ttlAttribute];
   return typeof exp !== 'number' || exp > nowSeconds();
@@ -85,37 +133,91 @@ export class KvStore {
       updatedAt: new Date().toISOString(),
       ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: nowSeconds() + options.ttlSeconds } : {}),
     };
+    assertItemFits(key, item);
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
     return toItem(item);
   }
 
-  /** Atomic ADD; an expired counter restarts from zero. Returns the new value. */
-  async increment(key: string, by = 1): Promise<number> {
-    const res = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(key),
-        UpdateExpression: 'SET updatedAt = :now ADD #v :by REMOVE #exp',
-        ConditionExpression: 'attribute_not_exists(#exp) OR #exp > :nowS',
-        ExpressionAttributeNames: { '#v': 'value', '#exp': KVSTORE_KEY.ttlAttribute },
-        ExpressionAttributeValues: { ':by': by, ':now': new Date().toISOString(), ':nowS': nowSeconds() },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    ).catch(async (err: unknown) => {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      await this.delete(key);
-      return this.doc.send(
+  /**
+   * Atomic ADD; returns the new value. A live counter keeps its expiry unless `ttlSeconds` sets a new
+   * one; an expired counter restarts from zero (conditionally, so two racing resets cannot lose an
+   * increment); a string holding an integer ("42", as `kvstore set` stores it) becomes that number.
+   */
+  async increment(key: string, by = 1, options: { ttlSeconds?: number } = {}): Promise<number> {
+    const names = { '#v': 'value', '#exp': KVSTORE_KEY.ttlAttribute };
+    const ttl = options.ttlSeconds ? { ':exp': nowSeconds() + options.ttlSeconds } : undefined;
+    const setExp = ttl ? ', #exp = :exp' : '';
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const values = { ':by': by, ':now': new Date().toISOString(), ':nowS': nowSeconds(), ...ttl };
+      try {
+        const res = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOf(key),
+            UpdateExpression: `SET updatedAt = :now${setExp} ADD #v :by`,
+            ConditionExpression: 'attribute_not_exists(#exp) OR #exp > :nowS',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return Number(res.Attributes?.value);
+      } catch (err) {
+        const name = (err as Error).name;
+        if (name === 'ConditionalCheckFailedException') {
+          if (await this.restartExpired(key, by, values, ttl ? setExp : ' REMOVE #exp')) return by;
+        } else if (name === 'ValidationException' && /data type|operand/i.test((err as Error).message)) {
+          await this.convertNumericString(key);
+        } else {
+          throw err;
+        }
+      }
+    }
+    throw new Error(`increment of "${key}" kept racing with concurrent writers; try again`);
+  }
+
+  /** Replaces an expired counter with `by`; false when another writer got there first. */
+  private async restartExpired(key: string, by: number, values: Record<string, unknown>, expClause: string): Promise<boolean> {
+    const exp = KVSTORE_KEY.ttlAttribute;
+    try {
+      await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          UpdateExpression: 'SET updatedAt = :now ADD #v :by',
-          ExpressionAttributeNames: { '#v': 'value' },
-          ExpressionAttributeValues: { ':by': by, ':now': new Date().toISOString() },
-          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression: `SET #v = :by, updatedAt = :now${expClause}`,
+          ConditionExpression: '#exp <= :nowS',
+          ExpressionAttributeNames: { '#v': 'value', '#exp': exp },
+          ExpressionAttributeValues: values,
         }),
       );
-    });
-    return Number(res.Attributes?.value);
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** Turns "42" into 42 only if nobody changed it meanwhile; anything else is not a counter. */
+  private async convertNumericString(key: string): Promise<void> {
+    const current = await this.get(key);
+    const value = current?.value;
+    if (typeof value !== 'string' || !NUMERIC_STRING.test(value)) {
+      throw new NotANumberError(key, Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}` : `a ${typeof value}`);
+    }
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET #v = :n',
+          ConditionExpression: '#v = :old',
+          ExpressionAttributeNames: { '#v': 'value' },
+          ExpressionAttributeValues: { ':n': Number(value), ':old': value },
+        }),
+      )
+      .catch((err: unknown) => {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      });
   }
 
   /**
@@ -136,9 +238,9 @@ export class KvStore {
 
   /** Sets a value exactly once per token (a replayed older event cannot overwrite a newer one twice). */
   async setOnce(key: string, value: KvValue, token: string): Promise<{ applied: boolean }> {
-    return this.applyOnce(key, token, {
-      Put: { TableName: this.tableName, Item: { ...keyOf(key), value, updatedAt: new Date().toISOString() } },
-    });
+    const item = { ...keyOf(key), value, updatedAt: new Date().toISOString() };
+    assertItemFits(key, item);
+    return this.applyOnce(key, token, { Put: { TableName: this.tableName, Item: item } });
   }
 
   private async applyOnce(key: string, token: string, op: Record<string, unknown>): Promise<{ applied: boolean }> {
@@ -165,8 +267,10 @@ export class KvStore {
     }
   }
 
-  async delete(key: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(key) }));
+  /** Idempotent; returns whether a live item was there. */
+  async delete(key: string): Promise<boolean> {
+    const res = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(key), ReturnValues: 'ALL_OLD' }));
+    return isLive(res.Attributes);
   }
 
   /** Keys starting with `prefix` (which must name a namespace: "deployment/" or "deployment/roll"). */

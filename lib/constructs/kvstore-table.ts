@@ -3,13 +3,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/**
- * Key design shared with core/kvstore: `pk` is the namespace (the key up to its first `/`), `sk` the
- * whole key. `kvstore list deployment/` is then one Query (pk = "deployment", begins_with(sk)), never a
- * Scan. `expiresAt` (epoch seconds) is the TTL attribute; readers also treat past values as absent
- * because DynamoDB deletes expired items lazily.
- */
-export const KVSTORE_KEY = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+/** Key design shared with core/kvstore; defined in core so the CLI bundles stay free of aws-cdk-lib. */
+export { KVSTORE_KEY } from '../../core/kvstore-key';
 
 export interface EncryptedTableProps {
   readonly tableName: string;

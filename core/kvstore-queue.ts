@@ -1,0 +1,126 @@
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { KVSTORE_KEY } from './kvstore-key';
+import { KvStore, KvValue, assertItemFits, assertLockOrQueueName, isLive, nowSeconds, reservedKeyOf } from './kvstore';
+
+/**
+ * FIFO queues in the kvstore table. Push takes the next number from a per-queue tail counter (an
+ * atomic ADD, so producers never share a number) and writes the item under a zero-padded sort key,
+ * so a Query returns items in push order. Pop reads the head and claims it with a conditional
+ * DeleteItem: DynamoDB applies one delete per item, so exactly one consumer sees the condition hold
+ * and gets the value; a consumer that loses the race moves on to the next item. Numbers taken by a
+ * producer that died before writing its item leave a gap that pop simply skips.
+ *
+ * Pop removes the item: delivery is at most once. A consumer that must not lose work on a crash
+ * pushes it back or records progress itself.
+ */
+export interface QueueItem {
+  readonly queue: string;
+  readonly seq: number;
+  readonly value: KvValue;
+  readonly pushedAt: string;
+  readonly expiresAt?: number;
+}
+
+const QUEUE = 'queue';
+const SEQ_DIGITS = 16;
+/** Items read per Query: enough to step past items other consumers are claiming at the same time. */
+const PAGE = 10;
+
+export class KvQueue {
+  constructor(private readonly kv: KvStore) {}
+
+  private tailKey(name: string): Record<string, string> {
+    assertLockOrQueueName('queue', name);
+    return reservedKeyOf(QUEUE, name);
+  }
+
+  private itemKey(name: string, seq: number): Record<string, string> {
+    return reservedKeyOf(QUEUE, name, `~${String(seq).padStart(SEQ_DIGITS, '0')}`);
+  }
+
+  async push(name: string, value: KvValue, options: { ttlSeconds?: number } = {}): Promise<QueueItem> {
+    const tailKey = this.tailKey(name);
+    const pushedAt = new Date().toISOString();
+    const draft = {
+      ...this.itemKey(name, 0),
+      value,
+      pushedAt,
+      seq: Number.MAX_SAFE_INTEGER,
+      ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: nowSeconds() + options.ttlSeconds } : {}),
+    };
+    // Checked before taking a number, so an oversized value leaves no gap behind.
+    assertItemFits(name, draft);
+    const res = await this.kv.doc.send(
+      new UpdateCommand({
+        TableName: this.kv.tableName,
+        Key: tailKey,
+        UpdateExpression: 'ADD tail :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const seq = Number(res.Attributes?.tail);
+    const item = { ...draft, ...this.itemKey(name, seq), seq };
+    await this.kv.doc.send(new PutCommand({ TableName: this.kv.tableName, Item: item }));
+    return toQueueItem(name, item);
+  }
+
+  /** Claims and removes the oldest live item; undefined when the queue is empty. */
+  async pop(name: string): Promise<QueueItem | undefined> {
+    const prefix = this.itemKey(name, 0)[KVSTORE_KEY.sortKey]!.slice(0, -SEQ_DIGITS);
+    const pk = this.tailKey(name)[KVSTORE_KEY.partitionKey];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.kv.doc.send(
+        new QueryCommand({
+          TableName: this.kv.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': KVSTORE_KEY.partitionKey, '#sk': KVSTORE_KEY.sortKey },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ConsistentRead: true,
+          Limit: PAGE,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const candidate of page.Items ?? []) {
+        if (!isLive(candidate)) continue;
+        const claimed = await this.claim(candidate);
+        if (claimed) return toQueueItem(name, claimed);
+      }
+      // Every item on this page is gone (claimed by others or expired): the head is further on.
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  private async claim(candidate: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const { partitionKey: pk, sortKey: sk, ttlAttribute: exp } = KVSTORE_KEY;
+    try {
+      const res = await this.kv.doc.send(
+        new DeleteCommand({
+          TableName: this.kv.tableName,
+          Key: { [pk]: candidate[pk], [sk]: candidate[sk] },
+          ConditionExpression: 'attribute_exists(#sk) AND (attribute_not_exists(#exp) OR #exp > :nowS)',
+          ExpressionAttributeNames: { '#sk': sk, '#exp': exp },
+          ExpressionAttributeValues: { ':nowS': nowSeconds() },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return res.Attributes;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw err;
+    }
+  }
+}
+
+function toQueueItem(queue: string, raw: Record<string, unknown>): QueueItem {
+  const exp = raw[KVSTORE_KEY.ttlAttribute];
+  return {
+    queue,
+    seq: Number(raw.seq),
+    value: raw.value as KvValue,
+    pushedAt: String(raw.pushedAt ?? ''),
+    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+  };
+}
