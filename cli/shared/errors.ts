@@ -106,6 +106,9 @@ function oneLine(s: string): string {
 
 /** Runs a CLI: prints one error line and exits with its code; a closed stdout pipe ends quietly. */
 export async function runMain(program: string, main: () => Promise<void>): Promise<void> {
+  // stderr is part of the CLI contract (one error line); the SDK's Node-version notice is for
+  // maintainers (package.json engines), not for every script run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.stdout.on('error', (err) => {
     if (isBrokenPipe(err)) process.exit(EXIT.OK);
   });

@@ -1,0 +1,49 @@
+import { stat } from 'node:fs/promises';
+import { CliError, EXIT } from '../../../core/cli-errors';
+import { asDirectoryPrefix } from '../../../core/s3-uri';
+import { getDir, putDir, SyncResult } from '../../../core/transfer/dir-sync';
+import { printJson } from '../../shared/output';
+import { parseConcurrency } from '../args';
+import { BlobContext } from '../context';
+import { guessContentType, PutFlags, uploadSettings } from './put';
+
+function summary(result: SyncResult, direction: 'put' | 'get'): Record<string, unknown> {
+  const bytes = result.transferred.reduce((n, f) => n + f.size, 0);
+  return {
+    transferred: result.transferred.length,
+    skipped: result.skipped.length,
+    bytes,
+    files: [
+      ...result.transferred.map((f) => ({ key: f.key, path: f.path, size: f.size, action: direction === 'put' ? 'uploaded' : 'downloaded' })),
+      ...result.skipped.map((f) => ({ key: f.key, path: f.path, size: f.size, action: 'skipped' })),
+    ].sort((a, b) => a.key.localeCompare(b.key)),
+  };
+}
+
+export async function putDirectory(ctx: BlobContext, dir: string, prefix: string, flags: PutFlags): Promise<void> {
+  const settings = uploadSettings(flags);
+  const concurrency = parseConcurrency(flags.concurrency, 32);
+  const st = await stat(dir);
+  if (!st.isDirectory()) throw new CliError(`${dir} is not a directory`, EXIT.USAGE, `use blob put ${dir} ${prefix} for a single file`);
+  const loc = await ctx.location(prefix);
+  const s3 = await ctx.s3();
+  const result = await putDir(s3, dir, loc.bucket, asDirectoryPrefix(loc.key), {
+    concurrency,
+    ...(settings.metadata ? { metadata: settings.metadata } : {}),
+    ...(settings.tagging ? { tagging: settings.tagging } : {}),
+    ...(settings.storageClass ? { storageClass: settings.storageClass } : {}),
+    contentTypeOf: (path) => settings.contentType ?? guessContentType(path),
+  });
+  await printJson({ uri: `s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, ...summary(result, 'put') });
+}
+
+export async function getDirectory(ctx: BlobContext, prefix: string, dir: string, flags: { concurrency?: string }): Promise<void> {
+  const concurrency = parseConcurrency(flags.concurrency, 32);
+  const loc = await ctx.location(prefix);
+  const s3 = await ctx.s3();
+  const result = await getDir(s3, loc.bucket, asDirectoryPrefix(loc.key), dir, { concurrency });
+  if (!result.transferred.length && !result.skipped.length) {
+    throw new CliError(`no objects under s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, EXIT.NOT_FOUND, 'check the prefix with blob list');
+  }
+  await printJson({ uri: `s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, ...summary(result, 'get') });
+}

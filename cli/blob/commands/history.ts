@@ -1,0 +1,31 @@
+import { CliError, EXIT } from '../../../core/cli-errors';
+import { printJson } from '../../shared/output';
+import { clientOptions } from '../../shared/options';
+import { BlobContext, uri } from '../context';
+
+/** `blob history KEY`: the audit trail the pipelines record per object key, newest first. */
+export async function history(ctx: BlobContext, key: string, flags: { limit?: string }): Promise<void> {
+  const limit = Number(flags.limit ?? '50');
+  if (!Number.isInteger(limit) || limit < 1) throw new CliError(`invalid --limit "${flags.limit}"`, EXIT.USAGE, 'give a positive integer');
+  const env = await ctx.env();
+  if (!env.auditTableName) {
+    throw new CliError(`environment "${env.env}" publishes no audit table`, EXIT.CONFIG, 'deploy the pipelines stack (it creates the audit table) or start the local copy');
+  }
+  const loc = await ctx.object(key);
+  if (loc.bucket !== env.bucketName) {
+    throw new CliError(`history covers only the environment's bucket ${env.bucketName}`, EXIT.USAGE, `use s3://${env.bucketName}/KEY or a bare key`);
+  }
+  const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { clientConfig }, { queryHistory }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('../../../core/aws-config'),
+    import('../../../core/audit'),
+  ]);
+  const client = new DynamoDBClient(clientConfig(clientOptions(ctx.options, { region: ctx.options.region ?? env.region }), 'dynamodb'));
+  try {
+    const records = await queryHistory(DynamoDBDocumentClient.from(client), env.auditTableName, loc.key, { limit });
+    await printJson({ uri: uri(loc), history: records });
+  } finally {
+    client.destroy();
+  }
+}

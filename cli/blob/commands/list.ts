@@ -1,0 +1,123 @@
+import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, _Object } from '@aws-sdk/client-s3';
+import { CliError, EXIT } from '../../../core/cli-errors';
+import { mapPool } from '../../../core/transfer/pool';
+import { stripQuotes } from '../../../core/transfer/hash';
+import { NdjsonWriter, writeOut } from '../../shared/output';
+import { BlobContext } from '../context';
+
+export interface ListFlags {
+  recursive?: boolean;
+  since?: string;
+  format?: string;
+  metadata?: boolean;
+  withMetadata?: boolean;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  last_modified: string | null;
+  etag: string;
+  storage_class: string;
+  content_type?: string | null;
+  metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+const FORMATS = ['json', 'jsonl', 'keys', 'table'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function parseSince(input: string | undefined, now = new Date()): Promise<Date | undefined> {
+  if (input === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}/.test(input)) {
+    const d = new Date(input);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  const chrono = await import('chrono-node');
+  const d = chrono.parseDate(input, now);
+  if (!d) throw new CliError(`cannot understand --since "${input}"`, EXIT.USAGE, 'give an ISO date (2025-11-15T00:00:00Z) or a phrase like "7 days ago"');
+  return d;
+}
+
+function parseFormat(input: string | undefined): Format {
+  const f = (input ?? 'json').toLowerCase();
+  if (!(FORMATS as readonly string[]).includes(f)) throw new CliError(`unknown --format "${input}"`, EXIT.USAGE, `use one of ${FORMATS.join(', ')}`);
+  return f as Format;
+}
+
+async function describe(s3: S3Client, bucket: string, o: _Object, withHead: boolean, withTags: boolean): Promise<ListedObject> {
+  const base: ListedObject = {
+    key: o.Key!,
+    size: o.Size ?? 0,
+    last_modified: o.LastModified?.toISOString() ?? null,
+    etag: stripQuotes(o.ETag),
+    storage_class: o.StorageClass ?? 'STANDARD',
+  };
+  const [head, tags] = await Promise.all([
+    withHead ? s3.send(new HeadObjectCommand({ Bucket: bucket, Key: o.Key! })).catch(notFoundAsUndefined) : undefined,
+    withTags ? s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.Key! })).catch(notFoundAsUndefined) : undefined,
+  ]);
+  if (withHead) {
+    base.content_type = head?.ContentType ?? null;
+    base.metadata = head?.Metadata ?? {};
+  }
+  if (withTags) base.tags = Object.fromEntries((tags?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  return base;
+}
+
+/** An object deleted between the listing and its HEAD is reported without metadata, not as a failure. */
+function notFoundAsUndefined(err: unknown): undefined {
+  if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+  throw err;
+}
+
+export async function list(ctx: BlobContext, prefix: string, flags: ListFlags): Promise<void> {
+  const format = parseFormat(flags.format);
+  const since = await parseSince(flags.since);
+  const loc = await ctx.location(prefix);
+  const s3 = await ctx.s3();
+  const recursive = flags.recursive !== false;
+  // Metadata costs one HEAD per object, so only the JSON formats (which scripts feed to jq) fetch it.
+  const withHead = (format === 'json' || format === 'jsonl') && (flags.metadata !== false || !!flags.withMetadata);
+  const withTags = !!flags.withMetadata;
+  const out = new NdjsonWriter();
+  const prefixes: string[] = [];
+  let first = true;
+  let rows: ListedObject[] = [];
+  if (format === 'json') await out.writeRaw('{\n  "objects": [');
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, ContinuationToken: token, ...(recursive ? {} : { Delimiter: '/' }) }),
+    );
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) prefixes.push(p.Prefix);
+    const objects = (page.Contents ?? []).filter((o) => !since || (o.LastModified && o.LastModified >= since));
+    const described = await mapPool(objects, 16, (o) => describe(s3, loc.bucket, o, withHead, withTags));
+    for (const d of described) {
+      if (format === 'json') {
+        await out.writeRaw(`${first ? '\n' : ',\n'}    ${JSON.stringify(d)}`);
+        first = false;
+      } else if (format === 'jsonl') await out.write(d);
+      else if (format === 'keys') await out.writeRaw(`${d.key}\n`);
+      else rows.push(d);
+    }
+    if (format === 'table' && rows.length) {
+      await out.writeRaw(table(rows));
+      rows = [];
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  if (format === 'json') {
+    await out.writeRaw(`${first ? '' : '\n  '}],\n  "prefixes": ${JSON.stringify(prefixes)}\n}\n`);
+  } else if (format === 'keys' || format === 'table') {
+    for (const p of prefixes) await out.writeRaw(format === 'keys' ? `${p}\n` : `${''.padEnd(24)} ${'PRE'.padStart(12)} ${''.padEnd(12)} ${p}\n`);
+  } else {
+    for (const p of prefixes) await out.write({ prefix: p });
+  }
+  await out.flush();
+  await writeOut('');
+}
+
+function table(rows: readonly ListedObject[]): string {
+  return rows.map((r) => `${(r.last_modified ?? '').padEnd(24)} ${String(r.size).padStart(12)} ${r.storage_class.padEnd(12)} ${r.key}\n`).join('');
+}

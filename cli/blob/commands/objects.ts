@@ -1,0 +1,109 @@
+import {
+  DeleteObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectTaggingCommand,
+} from '@aws-sdk/client-s3';
+import { CliError, EXIT } from '../../../core/cli-errors';
+import { copyObject } from '../../../core/transfer/copy';
+import { stripQuotes } from '../../../core/transfer/hash';
+import { printJson } from '../../shared/output';
+import { parseTags } from '../args';
+import { BlobContext, uri } from '../context';
+
+/** The small single-object commands: versions, copy, delete, head, tag. */
+
+export async function versions(ctx: BlobContext, key: string): Promise<void> {
+  const loc = await ctx.object(key);
+  const s3 = await ctx.s3();
+  const out: Array<Record<string, unknown>> = [];
+  const markers: Array<Record<string, unknown>> = [];
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: loc.bucket, Prefix: loc.key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }),
+    );
+    for (const v of page.Versions ?? []) {
+      if (v.Key !== loc.key) continue;
+      out.push({ version_id: v.VersionId ?? 'null', is_latest: !!v.IsLatest, size: v.Size ?? 0, last_modified: v.LastModified?.toISOString() ?? null, etag: stripQuotes(v.ETag) });
+    }
+    for (const m of page.DeleteMarkers ?? []) {
+      if (m.Key !== loc.key) continue;
+      markers.push({ version_id: m.VersionId ?? 'null', is_latest: !!m.IsLatest, last_modified: m.LastModified?.toISOString() ?? null });
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  if (!out.length && !markers.length) throw new CliError(`${uri(loc)}: no versions found`, EXIT.NOT_FOUND, 'check the key with blob list');
+  await printJson({ uri: uri(loc), versions: out, delete_markers: markers });
+}
+
+export async function copy(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string }): Promise<void> {
+  const from = await ctx.object(src, flags.versionId);
+  const to = await ctx.object(dst);
+  const s3 = await ctx.s3();
+  const res = await copyObject(s3, from, to);
+  await printJson({
+    source: uri(from),
+    source_version_id: from.versionId ?? null,
+    uri: uri(to),
+    size: res.size,
+    etag: stripQuotes(res.etag),
+    version_id: res.versionId ?? null,
+    parts: res.parts,
+  });
+}
+
+export async function remove(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<void> {
+  const loc = await ctx.object(key, flags.versionId);
+  const s3 = await ctx.s3();
+  // Deleting is idempotent in S3 (a repeat is not an error), which keeps retried scripts safe.
+  const res = await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}) }));
+  await printJson({ deleted: uri(loc), version_id: res.VersionId ?? loc.versionId ?? null, delete_marker: !!res.DeleteMarker });
+}
+
+export async function head(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<void> {
+  const loc = await ctx.object(key, flags.versionId);
+  const s3 = await ctx.s3();
+  const v = loc.versionId ? { VersionId: loc.versionId } : {};
+  const [h, t] = await Promise.all([
+    s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...v })),
+    s3.send(new GetObjectTaggingCommand({ Bucket: loc.bucket, Key: loc.key, ...v })),
+  ]);
+  await printJson({
+    uri: uri(loc),
+    bucket: loc.bucket,
+    key: loc.key,
+    size: h.ContentLength ?? 0,
+    etag: stripQuotes(h.ETag),
+    last_modified: h.LastModified?.toISOString() ?? null,
+    content_type: h.ContentType ?? null,
+    storage_class: h.StorageClass ?? 'STANDARD',
+    version_id: h.VersionId ?? null,
+    metadata: h.Metadata ?? {},
+    tags: Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])),
+  });
+}
+
+export async function tag(ctx: BlobContext, key: string, tags: string | undefined, flags: { versionId?: string; merge?: boolean }): Promise<void> {
+  const loc = await ctx.object(key, flags.versionId);
+  const s3 = await ctx.s3();
+  const v = loc.versionId ? { VersionId: loc.versionId } : {};
+  const current = async (): Promise<Record<string, string>> => {
+    const t = await s3.send(new GetObjectTaggingCommand({ Bucket: loc.bucket, Key: loc.key, ...v }));
+    return Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? '']));
+  };
+  if (tags === undefined) {
+    await printJson({ uri: uri(loc), tags: await current() });
+    return;
+  }
+  const wanted = parseTags(tags);
+  const next = flags.merge ? { ...(await current()), ...wanted } : wanted;
+  if (Object.keys(next).length > 10) throw new CliError(`${Object.keys(next).length} tags after merging`, EXIT.USAGE, 'S3 allows at most 10 tags per object');
+  await s3.send(
+    new PutObjectTaggingCommand({ Bucket: loc.bucket, Key: loc.key, ...v, Tagging: { TagSet: Object.entries(next).map(([Key, Value]) => ({ Key, Value })) } }),
+  );
+  await printJson({ uri: uri(loc), tags: next });
+}

@@ -1,0 +1,74 @@
+import { stat } from 'node:fs/promises';
+import { lookup } from 'mime-types';
+import { CliError, EXIT } from '../../../core/cli-errors';
+import { uploadFile, uploadStream, UploadTarget } from '../../../core/transfer/upload';
+import { printJson } from '../../shared/output';
+import { createProgress } from '../../shared/progress';
+import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';
+import { BlobContext, uri } from '../context';
+
+export interface PutFlags {
+  metadata?: string[];
+  tags?: string;
+  storageClass?: string;
+  contentType?: string;
+  concurrency?: string;
+}
+
+/** Validates the flags shared by put and put-dir into an upload target template. */
+export function uploadSettings(flags: PutFlags): Omit<UploadTarget, 'bucket' | 'key'> {
+  const metadata = parseMetadata(flags.metadata);
+  const tagging = encodeTagging(parseTags(flags.tags));
+  const storageClass = parseStorageClass(flags.storageClass);
+  return {
+    ...(Object.keys(metadata).length ? { metadata } : {}),
+    ...(tagging ? { tagging } : {}),
+    ...(storageClass ? { storageClass } : {}),
+    ...(flags.contentType ? { contentType: flags.contentType } : {}),
+  };
+}
+
+export function guessContentType(name: string): string | undefined {
+  return lookup(name) || undefined;
+}
+
+export async function put(ctx: BlobContext, src: string, dst: string, flags: PutFlags): Promise<void> {
+  const settings = uploadSettings(flags);
+  const concurrency = parseConcurrency(flags.concurrency, 8);
+  const loc = await ctx.object(dst);
+  if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
+  let size: number | undefined;
+  if (src !== '-') {
+    const st = await stat(src);
+    if (st.isDirectory()) throw new CliError(`${src} is a directory`, EXIT.USAGE, `use blob put-dir ${src} ${dst}`);
+    if (!st.isFile()) throw new CliError(`${src} is not a regular file`, EXIT.USAGE, 'pipe it instead: blob put - DST < SRC');
+    size = st.size;
+  }
+  const target: UploadTarget = {
+    ...settings,
+    bucket: loc.bucket,
+    key: loc.key,
+    contentType: settings.contentType ?? guessContentType(src === '-' ? loc.key : src) ?? 'application/octet-stream',
+  };
+  const s3 = await ctx.s3();
+  const progress = createProgress('put', size, ctx.quiet);
+  try {
+    const result =
+      size === undefined
+        ? await uploadStream(s3, process.stdin, target, { concurrency, onProgress: (n) => progress.add(n) })
+        : await uploadFile(s3, src, size, target, { concurrency, onProgress: (n) => progress.add(n) });
+    progress.stop();
+    await printJson({
+      uri: uri(loc),
+      bucket: loc.bucket,
+      key: loc.key,
+      size: result.size,
+      etag: result.etag?.replace(/"/g, ''),
+      version_id: result.versionId ?? null,
+      parts: result.parts,
+      content_type: target.contentType,
+    });
+  } finally {
+    progress.stop();
+  }
+}

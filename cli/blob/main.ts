@@ -1,0 +1,161 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from '../../core/cli-errors';
+import { runMain } from '../shared/errors';
+import { addGlobalOptions, collect } from '../shared/options';
+import { BlobContext } from './context';
+
+/**
+ * `blob`: S3 for agents through plain shell commands. JSON on stdout, one error line on stderr,
+ * exit codes from core/cli-errors.ts. Command modules load lazily so `--help` and small commands
+ * start fast.
+ */
+function build(): Command {
+  const program = addGlobalOptions(new Command('blob'))
+    .description('Durable blob storage (S3) for agents: JSON on stdout, errors on stderr, documented exit codes.')
+    .version('0.1.0')
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .showSuggestionAfterError();
+
+  const ctx = (cmd: Command): BlobContext => new BlobContext(cmd);
+
+  program
+    .command('put')
+    .description('upload a file, or stdin with "-", to s3://bucket/key (or a short key with --env)')
+    .argument('<src>', 'local file or - for stdin')
+    .argument('<dst>', 's3://bucket/key or key')
+    .option('--metadata <k=v>', 'user metadata (repeatable)', collect)
+    .option('--tags <k=v,...>', 'object tags')
+    .option('--storage-class <class>', 'e.g. STANDARD, STANDARD_IA, GLACIER_IR')
+    .option('--content-type <type>', 'default: guessed from the file name')
+    .option('--concurrency <n>', 'parallel part uploads', '8')
+    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/put')).put(ctx(cmd), src, dst, flags));
+
+  program
+    .command('get')
+    .description('download an object to a file, or to stdout with "-"')
+    .argument('<src>', 's3://bucket/key[?versionId=] or key')
+    .argument('[dst]', 'local file or - for stdout', '-')
+    .option('--range <start-end>', 'inclusive byte range, e.g. 0-1048575')
+    .option('--version-id <id>', 'a specific version')
+    .option('--concurrency <n>', 'parallel range requests for large objects', '8')
+    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/get')).get(ctx(cmd), src, dst, flags));
+
+  program
+    .command('put-dir')
+    .description('upload a directory tree under a prefix; identical files are skipped')
+    .argument('<dir>')
+    .argument('<prefix>', 's3://bucket/prefix/ or prefix/')
+    .option('--metadata <k=v>', 'user metadata on every object (repeatable)', collect)
+    .option('--tags <k=v,...>', 'tags on every object')
+    .option('--storage-class <class>')
+    .option('--content-type <type>', 'default: guessed per file')
+    .option('--concurrency <n>', 'files in parallel', '32')
+    .action(async (dir: string, prefix: string, flags, cmd: Command) => (await import('./commands/dirs')).putDirectory(ctx(cmd), dir, prefix, flags));
+
+  program
+    .command('get-dir')
+    .description('download every object under a prefix into a directory; identical files are skipped')
+    .argument('<prefix>')
+    .argument('<dir>')
+    .option('--concurrency <n>', 'files in parallel', '32')
+    .action(async (prefix: string, dir: string, flags, cmd: Command) => (await import('./commands/dirs')).getDirectory(ctx(cmd), prefix, dir, flags));
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list objects under a prefix (all levels; --no-recursive for one level)')
+    .argument('<prefix>', 's3://bucket/prefix or prefix')
+    .option('--recursive', 'every key under the prefix (default)')
+    .option('--no-recursive', 'one level, with sub-prefixes under "prefixes"')
+    .option('--since <when>', 'modified since an ISO date or e.g. "7 days ago"')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'jsonl', 'keys', 'table']).default('json'))
+    .option('--no-metadata', 'skip the per-object HEAD that fills "metadata" (faster for big listings)')
+    .option('--with-metadata', 'also fetch each object\'s tags')
+    .action(async (prefix: string, flags, cmd: Command) => (await import('./commands/list')).list(ctx(cmd), prefix, flags));
+
+  program
+    .command('versions')
+    .description('list the versions of an object')
+    .argument('<key>')
+    .action(async (key: string, _flags, cmd: Command) => (await import('./commands/objects')).versions(ctx(cmd), key));
+
+  program
+    .command('copy')
+    .alias('cp')
+    .description('server-side copy (SRC may carry ?versionId=); metadata and tags are kept')
+    .argument('<src>')
+    .argument('<dst>')
+    .option('--version-id <id>', 'copy this version of SRC')
+    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/objects')).copy(ctx(cmd), src, dst, flags));
+
+  program
+    .command('delete')
+    .alias('rm')
+    .description('delete an object (a delete marker when versioned) or one version')
+    .argument('<key>')
+    .option('--version-id <id>', 'permanently delete this version')
+    .action(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).remove(ctx(cmd), key, flags));
+
+  program
+    .command('head')
+    .description('size, content type, metadata and tags of an object')
+    .argument('<key>')
+    .option('--version-id <id>')
+    .action(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).head(ctx(cmd), key, flags));
+
+  program
+    .command('tag')
+    .description('print an object\'s tags, or replace them with k=v,k=v (--merge to add)')
+    .argument('<key>')
+    .argument('[tags]', 'k=v,k=v')
+    .option('--merge', 'add to the existing tags instead of replacing them')
+    .option('--version-id <id>')
+    .action(async (key: string, tags: string | undefined, flags, cmd: Command) => (await import('./commands/objects')).tag(ctx(cmd), key, tags, flags));
+
+  program
+    .command('presign')
+    .description('print a presigned URL (at most 7 days, the SigV4 limit)')
+    .argument('<key>')
+    .option('--method <method>', 'GET or PUT', 'GET')
+    .option('--expires <duration>', 'seconds, or 30s, 15m, 24h, 7d', '3600')
+    .option('--content-type <type>', 'PUT only: the Content-Type the uploader must send')
+    .option('--version-id <id>', 'GET only')
+    .action(async (key: string, flags, cmd: Command) => (await import('./commands/presign')).presign(ctx(cmd), key, flags));
+
+  program
+    .command('select')
+    .description('run SQL over a CSV, JSON Lines or Parquet object (S3 Select when available, else streamed on the client)')
+    .argument('<key>')
+    .argument('<sql>', 'e.g. "SELECT * FROM s3object s WHERE s.level = \'ERROR\'"')
+    .addOption(new Option('--format <format>', 'input format (default: from the key\'s extension)').choices(['csv', 'json', 'jsonl', 'parquet']))
+    .addOption(new Option('--output <format>', 'output format').choices(['jsonl', 'json', 'csv']).default('jsonl'))
+    .addOption(new Option('--engine <engine>', 'auto: S3 Select when the query and endpoint allow, else client').choices(['auto', 's3', 'client']).default('auto'))
+    .option('--delimiter <char>', 'CSV field delimiter', ',')
+    .option('--no-header', 'CSV has no header row (columns are _1, _2, ...)')
+    .action(async (key: string, sql: string, flags, cmd: Command) => (await import('./commands/select')).select(ctx(cmd), key, sql, flags));
+
+  program
+    .command('history')
+    .description('audit trail of a key: who changed it, when (from the environment\'s audit table)')
+    .argument('<key>')
+    .option('--limit <n>', 'most recent N records', '50')
+    .action(async (key: string, flags, cmd: Command) => (await import('./commands/history')).history(ctx(cmd), key, flags));
+
+  return program;
+}
+
+void runMain('blob', async () => {
+  const program = build();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return;
+      const text = err.message.replace(/^error:\s*/, '');
+      throw new CliError(text, EXIT.USAGE, 'see blob --help');
+    }
+    throw err;
+  }
+});
