@@ -3,7 +3,8 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -166,4 +167,28 @@ export interface Notification {
   readonly event: string;
   readonly subject: string;
   readonly body: Record<string, unknown>;
+}
+
+/** The object version an event names is gone (deleted before processing, or never existed). */
+export class ObjectGoneError extends Error {
+  constructor(id: ObjectIdentity, cause: string) {
+    super(`s3://${id.bucket}/${id.key}${id.versionId ? ` (version ${id.versionId})` : ''} is gone: ${cause}`);
+    this.name = 'ObjectGoneError';
+  }
+}
+
+/**
+ * Opens the exact version an event names as a stream (never buffered): a later overwrite or a
+ * delete marker does not change what is processed for this event.
+ */
+export async function openObject(id: ObjectIdentity): Promise<{ body: Readable; versionId?: string; contentLength?: number }> {
+  try {
+    const res = await clients.s3.send(new GetObjectCommand({ Bucket: id.bucket, Key: id.key, VersionId: id.versionId }));
+    if (!res.Body) throw new ObjectGoneError(id, 'GetObject returned no body');
+    return { body: res.Body as Readable, versionId: res.VersionId, contentLength: res.ContentLength };
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound') throw new ObjectGoneError(id, name);
+    throw err;
+  }
 }

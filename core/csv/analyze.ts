@@ -1,0 +1,58 @@
+import { CsvError, parse } from 'csv-parse';
+import { Transform, TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { CsvFormatError, CsvInsights, CsvInsightsAccumulator } from './insights';
+
+/**
+ * Streams CSV text through csv-parse into the insights accumulator. Memory is bounded by the
+ * parser's chunk plus one record (capped at MAX_RECORD_BYTES, which also stops an unclosed quote
+ * from swallowing the rest of the file) plus the accumulator's fixed-size state.
+ */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+const SNIFF_BYTES = 8192;
+
+export interface StreamAnalysis extends CsvInsights {
+  readonly bytes: number;
+}
+
+/** Rejects binary content (NUL bytes in the first 8 KiB) before the parser produces nonsense. */
+class TextGuard extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.bytes < SNIFF_BYTES && chunk.subarray(0, SNIFF_BYTES - this.bytes).includes(0)) {
+      done(new CsvFormatError('not a CSV text file: binary content (NUL bytes) near the start; upload UTF-8 text'));
+      return;
+    }
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+export async function analyzeCsvStream(input: Readable): Promise<StreamAnalysis> {
+  const guard = new TextGuard();
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  const acc = new CsvInsightsAccumulator();
+  input.on('error', (err) => guard.destroy(err));
+  guard.on('error', (err) => parser.destroy(err));
+  input.pipe(guard).pipe(parser);
+  let record = 0;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      record++;
+      if (record === 1) acc.header(cells);
+      else acc.row(cells, record);
+    }
+  } catch (err) {
+    input.destroy();
+    if (err instanceof CsvError) {
+      throw new CsvFormatError(`malformed CSV near record ${record + 1}: ${err.message}; fix the quoting or line structure and upload again`);
+    }
+    throw err;
+  }
+  return { ...acc.result(), bytes: guard.bytes };
+}

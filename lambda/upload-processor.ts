@@ -1,0 +1,29 @@
+import { putIfNewer, onceKey } from '../core/exactly-once';
+import { analyzeCsvStream } from '../core/csv/analyze';
+import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from '../core/csv/analysis-record';
+import { CsvFormatError } from '../core/csv/insights';
+import { identityKey } from '../core/s3-events';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ObjectGoneError, clients, logger, metrics, notifyOnce, objectEventHandler, openObject, requireEnv } from './shared/kit';
+
+/**
+ * Pattern 1: uploads/**.csv → streamed analysis → kvstore analysis/<key> → SNS summary. Input that
+ * cannot be analysed is recorded as a failed analysis with its reason and notified; only transient
+ * AWS errors throw (and are retried, then dead-lettered).
+ */
+export const handler = objectEventHandler('upload-processor', async ({ identity, event }) => {
+  let record: AnalysisRecord;
+  try {
+    const { body } = await openObject(identity);
+    record = succeededRecord(identity, await analyzeCsvStream(body));
+  } catch (err) {
+    if (!(err instanceof CsvFormatError || err instanceof ObjectGoneError)) throw err;
+    record = failedRecord(identity, err.message);
+    logger.warn('analysis failed', { reason: err.message });
+  }
+  const order = `${event.time}#${identity.versionId ?? identity.sequencer ?? ''}`;
+  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), analysisKey(identity.key), toKvValue(record), order);
+  const { published } = await notifyOnce(onceKey('notified', 'analysis', identityKey(identity)), analysisNotification(record));
+  metrics.addMetric(record.status === 'succeeded' ? 'AnalysesSucceeded' : 'AnalysesFailed', MetricUnit.Count, written ? 1 : 0);
+  return { status: record.status, written, published, ...(record.status === 'succeeded' ? { rowCount: record.rowCount } : { reason: record.reason }) };
+});

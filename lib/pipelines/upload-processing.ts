@@ -1,0 +1,26 @@
+import { Duration } from 'aws-cdk-lib';
+import { PipelineContext, s3EventPattern } from './context';
+import { grantKvstoreNamespaces, grantObjectRead, grantPublish, grantTableItems } from '../constructs/grants';
+
+/** Matches uploads/**.csv at any depth (EventBridge wildcard: `*` spans `/`; moto supports it too). */
+export const UPLOADS_CSV_KEY = [{ wildcard: 'uploads/*.csv' }];
+
+/**
+ * Pattern 1: uploads/**.csv Object Created → upload-processor (streamed CSV analysis) → kvstore
+ * analysis/<key> → SNS summary.
+ */
+export function uploadProcessing(ctx: PipelineContext): void {
+  if (!ctx.notificationTopic) throw new Error('upload-processing needs the notification topic (primary region only)');
+  const fn = ctx.eventFunction('UploadProcessor', {
+    handler: 'upload-processor',
+    description: 'Pattern 1: analyse uploads/**.csv (streamed), store analysis/<key>, notify',
+    eventPattern: s3EventPattern(ctx.bucket, ['Object Created'], UPLOADS_CSV_KEY),
+    // Streaming keeps memory flat; the size mostly buys CPU for parsing.
+    memorySize: ctx.config.processorMemoryMb,
+    timeout: Duration.minutes(15),
+  }).function;
+  grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['uploads/'] });
+  grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['analysis', 'notified']);
+  grantPublish(fn, ctx.notificationTopic, ctx.encryptionKey);
+  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+}
