@@ -192,3 +192,34 @@ export async function openObject(id: ObjectIdentity): Promise<{ body: Readable; 
     throw err;
   }
 }
+
+export class ObjectTooLargeError extends Error {
+  constructor(id: ObjectIdentity, limit: number) {
+    super(`s3://${id.bucket}/${id.key} is larger than ${limit} bytes, the limit for a document parsed whole; split it into smaller documents`);
+    this.name = 'ObjectTooLargeError';
+  }
+}
+
+/**
+ * Reads a document that must be parsed whole (JSON), refusing before or while streaming as soon
+ * as it exceeds `maxBytes`, so memory never exceeds the limit.
+ */
+export async function readObjectText(id: ObjectIdentity, maxBytes: number): Promise<string> {
+  if (id.size !== undefined && id.size > maxBytes) throw new ObjectTooLargeError(id, maxBytes);
+  const { body, contentLength } = await openObject(id);
+  if (contentLength !== undefined && contentLength > maxBytes) {
+    body.destroy();
+    throw new ObjectTooLargeError(id, maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw new ObjectTooLargeError(id, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,65 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { onceKey, publishOnce } from '../../core/exactly-once';
+import { markJoined, readJoin, recordStage } from '../../core/fanout/join';
+import { FANOUT_STAGES, FanoutStage, MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../../core/fanout/stages';
+import type { KvValue } from '../../core/kvstore';
+import { identityKey, ObjectIdentity } from '../../core/s3-events';
+import { clients, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText, requireEnv } from './kit';
+
+/**
+ * One handler factory for the three parallel stages of pattern 2. Each stage stores its partial
+ * result in the join item; the stage whose conditional update completes the set aggregates: it
+ * writes the merged document to processed-data/ and notifies, each exactly once.
+ */
+export function fanoutStageHandler(stage: FanoutStage) {
+  return objectEventHandler(`fanout-${stage}`, async ({ identity, event }) => {
+    let result: KvValue;
+    try {
+      const text = await readObjectText(identity, MAX_DOCUMENT_BYTES);
+      result = JSON.parse(JSON.stringify(runStage(stage, text, { time: event.time, requester: event.detail.requester, sourceIp: event.detail['source-ip-address'] }))) as KvValue;
+    } catch (err) {
+      if (!(err instanceof ObjectTooLargeError || err instanceof ObjectGoneError)) throw err;
+      // Recorded, not dropped: the merged document says why this stage could not run.
+      result = stage === 'validate' ? { valid: false, errors: [err.message] } : { error: err.message };
+    }
+    const table = requireEnv('KVSTORE_TABLE');
+    const outcome = await recordStage(clients.doc, table, identity, stage, result);
+    metrics.addMetric('FanoutStagesRecorded', MetricUnit.Count, outcome.recorded ? 1 : 0);
+    // A retry of the winner (or a duplicate arriving after the set completed) finishes the join: every
+    // step below is itself exactly-once, so finishing twice is harmless and a crash is never final.
+    const complete = outcome.state.completed >= FANOUT_STAGES.length;
+    if (!outcome.won && !complete) return { stage, recorded: outcome.recorded, aggregated: false, won: false };
+    const aggregated = await aggregate(identity, table);
+    return { stage, recorded: outcome.recorded, aggregated: true, won: outcome.won, ...aggregated };
+  });
+}
+
+async function aggregate(identity: ObjectIdentity, table: string): Promise<{ outputKey: string; status: string; notified: boolean }> {
+  const state = await readJoin(clients.doc, table, identity);
+  const merged = mergeStages(identity, state.stages as Record<FanoutStage, KvValue>);
+  const outputKey = processedKey(identity.key);
+  // The merged document is written once per source version (a claim marker); a crash between the put
+  // and the marker rewrites identical bytes as one extra noncurrent version, nothing more.
+  await publishOnce(clients.doc, table, onceKey('notified', 'fanout-merged', identityKey(identity)), async () => {
+    const res = await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: identity.bucket,
+        Key: outputKey,
+        Body: JSON.stringify(merged, null, 2),
+        ContentType: 'application/json',
+        Metadata: { 'source-key': identity.key.slice(0, 1024), 'source-version-id': identity.versionId ?? '' },
+      }),
+    );
+    return res.VersionId;
+  });
+  const summary = { status: merged.status, source: merged.source, outputKey, stages: [...FANOUT_STAGES] };
+  await markJoined(clients.doc, table, identity, JSON.parse(JSON.stringify(summary)) as KvValue);
+  const { published } = await notifyOnce(onceKey('notified', 'fanout', identityKey(identity)), {
+    event: merged.status === 'processed' ? 'fanout.processed' : 'fanout.rejected',
+    subject: `${merged.status === 'processed' ? 'Processed' : 'Rejected'} ${identity.key}`,
+    body: { ...summary, errors: merged.validation.errors ?? [], recordCount: merged.validation.recordCount },
+  });
+  logger.info('fan-out joined', { outputKey, status: merged.status, notified: published });
+  return { outputKey, status: merged.status, notified: published };
+}
