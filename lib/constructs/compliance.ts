@@ -20,20 +20,20 @@ export function skipCheckov(resource: CfnResource, skips: readonly CheckovSkip[]
 }
 
 const PREFIX_SCOPED_OBJECTS =
-  'Object-level S3 access is deliberately scoped to one key prefix (`<bucket-arn>/<prefix>*`, see ' +
-  'lib/constructs/grants.ts); the trailing * stands for object keys inside that prefix, which cannot ' +
-  'be enumerated in advance. Bucket-wide (`<bucket-arn>/*`) and `*` resources are never acknowledged.';
+  'Object-level S3 access is deliberately scoped to one literal top-level key prefix (`<bucket-arn>/<prefix>/...`, ' +
+  'see lib/constructs/grants.ts); the wildcards stand for object keys inside that prefix, which cannot be ' +
+  'enumerated in advance. Bucket-wide (`<bucket-arn>/*`) and `*` resources are never acknowledged.';
 const KMS_ACTION_FAMILY =
   'kms:GenerateDataKey* and kms:ReEncrypt* come from Key.grantEncryptDecrypt, which DynamoDB and SNS ' +
   'server-side encryption need on a customer-managed key; the statement names exactly one key ARN, never *.';
 
 /**
- * True for `Resource::<bucket arn>/<non-empty prefix>*` with the single * at the end. The bucket
- * part of a flattened ARN never contains a `/`, so the first `/` starts the key.
+ * True for `Resource::<bucket arn>/<literal prefix>/<anything>`: the key pattern starts with a
+ * wildcard-free top-level prefix, so the grant cannot reach keys outside it. The bucket part of a
+ * flattened ARN never contains a `/`, so the first `/` starts the key.
  */
 export function isPrefixScopedObjectResource(finding: string): boolean {
-  const m = /^Resource::([^*/]+)\/([^*]+)\*$/.exec(finding);
-  return m !== null && (m[2] ?? '').length > 0;
+  return /^Resource::[^*/]+\/[^*/]+\/.*$/.test(finding);
 }
 
 function acknowledgedReason(finding: string, statements: iam.PolicyStatement[]): string | undefined {
