@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from '../../core/cli-errors';
-import { runMain } from '../shared/errors';
+import { runMain, toCliError } from '../shared/errors';
 import { addGlobalOptions, collect } from '../shared/options';
 import { BlobContext } from './context';
 
@@ -19,6 +19,17 @@ function build(): Command {
     .showSuggestionAfterError();
 
   const ctx = (cmd: Command): BlobContext => new BlobContext(cmd);
+  // Service errors name the command and its first operand: "get s3://b/k: not found".
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await fn(...args);
+      } catch (err) {
+        const cmd = args[args.length - 1] as Command;
+        throw toCliError(err, { what: `${cmd.name()} ${String(args[0])}` });
+      }
+    };
 
   program
     .command('put')
@@ -30,7 +41,7 @@ function build(): Command {
     .option('--storage-class <class>', 'e.g. STANDARD, STANDARD_IA, GLACIER_IR')
     .option('--content-type <type>', 'default: guessed from the file name')
     .option('--concurrency <n>', 'parallel part uploads', '8')
-    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/put')).put(ctx(cmd), src, dst, flags));
+    .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/put')).put(ctx(cmd), src, dst, flags)));
 
   program
     .command('get')
@@ -40,7 +51,7 @@ function build(): Command {
     .option('--range <start-end>', 'inclusive byte range, e.g. 0-1048575')
     .option('--version-id <id>', 'a specific version')
     .option('--concurrency <n>', 'parallel range requests for large objects', '8')
-    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/get')).get(ctx(cmd), src, dst, flags));
+    .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/get')).get(ctx(cmd), src, dst, flags)));
 
   program
     .command('put-dir')
@@ -52,7 +63,7 @@ function build(): Command {
     .option('--storage-class <class>')
     .option('--content-type <type>', 'default: guessed per file')
     .option('--concurrency <n>', 'files in parallel', '32')
-    .action(async (dir: string, prefix: string, flags, cmd: Command) => (await import('./commands/dirs')).putDirectory(ctx(cmd), dir, prefix, flags));
+    .action(act(async (dir: string, prefix: string, flags, cmd: Command) => (await import('./commands/dirs')).putDirectory(ctx(cmd), dir, prefix, flags)));
 
   program
     .command('get-dir')
@@ -60,7 +71,7 @@ function build(): Command {
     .argument('<prefix>')
     .argument('<dir>')
     .option('--concurrency <n>', 'files in parallel', '32')
-    .action(async (prefix: string, dir: string, flags, cmd: Command) => (await import('./commands/dirs')).getDirectory(ctx(cmd), prefix, dir, flags));
+    .action(act(async (prefix: string, dir: string, flags, cmd: Command) => (await import('./commands/dirs')).getDirectory(ctx(cmd), prefix, dir, flags)));
 
   program
     .command('list')
@@ -73,13 +84,13 @@ function build(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'jsonl', 'keys', 'table']).default('json'))
     .option('--no-metadata', 'skip the per-object HEAD that fills "metadata" (faster for big listings)')
     .option('--with-metadata', 'also fetch each object\'s tags')
-    .action(async (prefix: string, flags, cmd: Command) => (await import('./commands/list')).list(ctx(cmd), prefix, flags));
+    .action(act(async (prefix: string, flags, cmd: Command) => (await import('./commands/list')).list(ctx(cmd), prefix, flags)));
 
   program
     .command('versions')
     .description('list the versions of an object')
     .argument('<key>')
-    .action(async (key: string, _flags, cmd: Command) => (await import('./commands/objects')).versions(ctx(cmd), key));
+    .action(act(async (key: string, _flags, cmd: Command) => (await import('./commands/objects')).versions(ctx(cmd), key)));
 
   program
     .command('copy')
@@ -88,7 +99,7 @@ function build(): Command {
     .argument('<src>')
     .argument('<dst>')
     .option('--version-id <id>', 'copy this version of SRC')
-    .action(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/objects')).copy(ctx(cmd), src, dst, flags));
+    .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/objects')).copy(ctx(cmd), src, dst, flags)));
 
   program
     .command('delete')
@@ -96,14 +107,14 @@ function build(): Command {
     .description('delete an object (a delete marker when versioned) or one version')
     .argument('<key>')
     .option('--version-id <id>', 'permanently delete this version')
-    .action(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).remove(ctx(cmd), key, flags));
+    .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).remove(ctx(cmd), key, flags)));
 
   program
     .command('head')
     .description('size, content type, metadata and tags of an object')
     .argument('<key>')
     .option('--version-id <id>')
-    .action(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).head(ctx(cmd), key, flags));
+    .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).head(ctx(cmd), key, flags)));
 
   program
     .command('tag')
@@ -112,7 +123,7 @@ function build(): Command {
     .argument('[tags]', 'k=v,k=v')
     .option('--merge', 'add to the existing tags instead of replacing them')
     .option('--version-id <id>')
-    .action(async (key: string, tags: string | undefined, flags, cmd: Command) => (await import('./commands/objects')).tag(ctx(cmd), key, tags, flags));
+    .action(act(async (key: string, tags: string | undefined, flags, cmd: Command) => (await import('./commands/objects')).tag(ctx(cmd), key, tags, flags)));
 
   program
     .command('presign')
@@ -122,7 +133,7 @@ function build(): Command {
     .option('--expires <duration>', 'seconds, or 30s, 15m, 24h, 7d', '3600')
     .option('--content-type <type>', 'PUT only: the Content-Type the uploader must send')
     .option('--version-id <id>', 'GET only')
-    .action(async (key: string, flags, cmd: Command) => (await import('./commands/presign')).presign(ctx(cmd), key, flags));
+    .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/presign')).presign(ctx(cmd), key, flags)));
 
   program
     .command('select')
@@ -134,14 +145,14 @@ function build(): Command {
     .addOption(new Option('--engine <engine>', 'auto: S3 Select when the query and endpoint allow, else client').choices(['auto', 's3', 'client']).default('auto'))
     .option('--delimiter <char>', 'CSV field delimiter', ',')
     .option('--no-header', 'CSV has no header row (columns are _1, _2, ...)')
-    .action(async (key: string, sql: string, flags, cmd: Command) => (await import('./commands/select')).select(ctx(cmd), key, sql, flags));
+    .action(act(async (key: string, sql: string, flags, cmd: Command) => (await import('./commands/select')).select(ctx(cmd), key, sql, flags)));
 
   program
     .command('history')
     .description('audit trail of a key: who changed it, when (from the environment\'s audit table)')
     .argument('<key>')
     .option('--limit <n>', 'most recent N records', '50')
-    .action(async (key: string, flags, cmd: Command) => (await import('./commands/history')).history(ctx(cmd), key, flags));
+    .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/history')).history(ctx(cmd), key, flags)));
 
   return program;
 }

@@ -64,7 +64,7 @@ export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
   }
   if (NOT_FOUND.has(code) || NOT_FOUND.has(name) || status === 404) {
     const what = code === 'NoSuchBucket' ? 'bucket does not exist' : code === 'NoSuchVersion' ? 'version does not exist' : code === 'NoSuchUpload' ? 'upload does not exist' : 'not found';
-    return mk(EXIT.NOT_FOUND, what, code === 'NoSuchBucket' ? 'check the bucket name or --env' : 'check the key with `blob list` (and --version-id with `blob versions`)');
+    return mk(EXIT.NOT_FOUND, what, code === 'NoSuchBucket' ? 'check the bucket name or --env' : 'check the key with `blob list` and version ids with `blob versions`');
   }
   if (AUTH.has(code) || AUTH.has(name) || status === 403) {
     return mk(EXIT.AUTH, `access denied (${code || status})`, 'check your credentials and that your role may do this on this bucket/prefix');
