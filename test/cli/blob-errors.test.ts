@@ -123,6 +123,6 @@ describe('blob rejects bad input with one line and a documented exit code', () =
     const port = await freePort();
     const r = await blob(['head', `s3://${BUCKET}/present.txt`], { env: { ...cliEnv(`http://127.0.0.1:${port}`) }, cwd: ws.dir });
     expect(r.code).toBe(EXIT.UNAVAILABLE);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^blob: error: cannot reach the service .* \(check --endpoint/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^blob: error: head s3:\/\/blob-errors\/present.txt: cannot reach the service .* \(check --endpoint/)]);
   });
 });
