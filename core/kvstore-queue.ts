@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KVSTORE_KEY } from './kvstore-key';
-import { KvStore, KvValue, assertItemFits, assertLockOrQueueName, isLive, nowSeconds, reservedKeyOf } from './kvstore';
+import { KvStore, KvValue, assertItemFits, assertLockOrQueueName, expiryAfter, isLive, nowSeconds, reservedKeyOf } from './kvstore';
 
 /**
  * FIFO queues in the kvstore table. Push takes the next number from a per-queue tail counter (an
@@ -46,7 +46,7 @@ export class KvQueue {
       value,
       pushedAt,
       seq: Number.MAX_SAFE_INTEGER,
-      ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: nowSeconds() + options.ttlSeconds } : {}),
+      ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: expiryAfter(options.ttlSeconds) } : {}),
     };
     // Checked before taking a number, so an oversized value leaves no gap behind.
     assertItemFits(name, draft);

@@ -99,6 +99,9 @@ export function assertItemFits(key: string, item: Record<string, unknown>): void
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
+/** The TTL attribute for a lifetime of `ttlSeconds`: rounded up, so a value never expires early. */
+export const expiryAfter = (ttlSeconds: number): number => Math.ceil(Date.now() / 1000 + ttlSeconds);
+
 export function isLive(item: Record<string, unknown> | undefined): boolean {
   if (!item) return false;
   const exp = item[KVSTORE_KEY.ttlAttribute];
@@ -113,6 +116,13 @@ function toItem(raw: Record<string, unknown>): KvItem {
     updatedAt: String(raw.updatedAt ?? ''),
     ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
   };
+}
+
+function describe(value: KvValue | undefined): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null || value === undefined) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 export class KvStore {
@@ -131,7 +141,7 @@ export class KvStore {
       ...keyOf(key),
       value,
       updatedAt: new Date().toISOString(),
-      ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: nowSeconds() + options.ttlSeconds } : {}),
+      ...(options.ttlSeconds ? { [KVSTORE_KEY.ttlAttribute]: expiryAfter(options.ttlSeconds) } : {}),
     };
     assertItemFits(key, item);
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
@@ -145,7 +155,7 @@ export class KvStore {
    */
   async increment(key: string, by = 1, options: { ttlSeconds?: number } = {}): Promise<number> {
     const names = { '#v': 'value', '#exp': KVSTORE_KEY.ttlAttribute };
-    const ttl = options.ttlSeconds ? { ':exp': nowSeconds() + options.ttlSeconds } : undefined;
+    const ttl = options.ttlSeconds ? { ':exp': expiryAfter(options.ttlSeconds) } : undefined;
     const setExp = ttl ? ', #exp = :exp' : '';
     for (let attempt = 0; attempt < 10; attempt++) {
       const values = { ':by': by, ':now': new Date().toISOString(), ':nowS': nowSeconds(), ...ttl };
@@ -202,7 +212,7 @@ export class KvStore {
     const current = await this.get(key);
     const value = current?.value;
     if (typeof value !== 'string' || !NUMERIC_STRING.test(value)) {
-      throw new NotANumberError(key, Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}` : `a ${typeof value}`);
+      throw new NotANumberError(key, describe(value));
     }
     await this.doc
       .send(

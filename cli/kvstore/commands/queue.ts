@@ -33,8 +33,9 @@ export function registerQueueCommands(program: Command): void {
       action(async (ctx: KvContext, name: string, raw: string, opts: { json?: boolean; ttl?: string }) => {
         ctx.key = name;
         const ttlSeconds = parseTtl(opts.ttl);
+        const { store } = await ctx.open();
         const value = await readValue(name, raw, !!opts.json);
-        const item = await new KvQueue((await ctx.open()).store).push(name, value, { ttlSeconds });
+        const item = await new KvQueue(store).push(name, value, { ttlSeconds });
         await printJson(itemJson(item, false));
       }),
     );

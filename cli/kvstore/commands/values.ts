@@ -48,8 +48,9 @@ export function registerValueCommands(program: Command): void {
       action(async (ctx: KvContext, key: string, raw: string, opts: { json?: boolean; ttl?: string }) => {
         ctx.key = key;
         const ttlSeconds = parseTtl(opts.ttl);
-        const value = await readValue(key, raw, !!opts.json);
+        // Table first: an oversized value's error can then name the environment's bucket.
         const { store } = await ctx.open();
+        const value = await readValue(key, raw, !!opts.json);
         const item = await store.set(key, value, { ttlSeconds });
         const { value: _omit, ...rest } = itemJson(item);
         await printJson(rest);
