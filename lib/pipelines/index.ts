@@ -3,12 +3,13 @@ import { observability } from './observability';
 import { SCENARIO_MODULES } from './scenarios';
 import { uploadProcessing } from './upload-processing';
 import { fanOut } from './fan-out';
+import { hourlyBatch } from './hourly-batch';
 
 /**
  * Pipeline modules per region. Each module file adds one pattern or scenario; adding a line here
  * is all it takes to deploy it (and to run it locally, since the local copy reads the templates).
  */
-export const PRIMARY_MODULES: PipelineModule[] = [uploadProcessing, fanOut, ...SCENARIO_MODULES];
+export const PRIMARY_MODULES: PipelineModule[] = [uploadProcessing, fanOut, hourlyBatch, ...SCENARIO_MODULES];
 
 /** Pattern 4: processing of replicated objects in the replica region. */
 export const REPLICA_MODULES: PipelineModule[] = [];

@@ -1,0 +1,167 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { analyzeCsvStream } from '../csv/analyze';
+import { CsvFormatError } from '../csv/insights';
+import { onceKey } from '../exactly-once';
+import { KvStore, KvValue } from '../kvstore';
+
+/**
+ * Pattern 3: the hourly batch over uploads/YYYY-MM-DD-HH/. Crash-safe by construction:
+ *
+ * - each object version gets a done marker (kvstore setOnce keyed on key + version) holding its result;
+ * - an original is deleted (a delete marker; the versioned bucket keeps the data) only after its
+ *   marker is stored, and only while the processed version is still the current one;
+ * - the summary `batch/processed-<hour>` is recomputed from the markers, never incremented, so a
+ *   rerun after a crash at any point counts every object exactly once.
+ */
+export const HOUR_FORMAT = /^\d{4}-\d{2}-\d{2}-\d{2}$/;
+
+export function hourOf(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())}-${p(date.getUTCHours())}`;
+}
+
+export function previousHour(time: string | Date): string {
+  const t = typeof time === 'string' ? Date.parse(time) : time.getTime();
+  if (!Number.isFinite(t)) throw new Error(`invalid time "${String(time)}": expected ISO-8601`);
+  return hourOf(new Date(t - 3_600_000));
+}
+
+const scheduledEventSchema = z.object({
+  time: z.union([z.string(), z.number()]).optional(),
+  detail: z.object({ hour: z.string().optional() }).passthrough().optional(),
+  hour: z.string().optional(),
+});
+
+/**
+ * The schedule rule's event, or a manual one naming the hour (`{"detail": {"hour": "2026-11-25-07"}}`)
+ * for reprocessing, tests and the local `tick`. Without an hour it is the hour before the event time.
+ */
+export function batchHourFromEvent(raw: unknown, now = new Date()): string {
+  const parsed = scheduledEventSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`malformed schedule event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const explicit = parsed.data.detail?.hour ?? parsed.data.hour;
+  if (explicit !== undefined) {
+    if (!HOUR_FORMAT.test(explicit)) throw new Error(`invalid hour "${explicit}": use YYYY-MM-DD-HH (UTC), for example 2026-11-25-07`);
+    return explicit;
+  }
+  const t = parsed.data.time;
+  return previousHour(t === undefined ? now : typeof t === 'number' ? new Date(t * 1000) : t);
+}
+
+export const hourPrefix = (hour: string) => `uploads/${hour}/`;
+export const summaryKey = (hour: string) => `batch/processed-${hour}`;
+const markerPrefix = (hour: string) => `batch/${hour}/done/`;
+
+export interface ObjectResult {
+  readonly key: string;
+  readonly versionId: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly bytes: number;
+  readonly rows?: number;
+  readonly reason?: string;
+}
+
+export interface BatchSummary {
+  readonly hour: string;
+  readonly objects: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+export interface BatchDeps {
+  readonly s3: S3Client;
+  readonly kv: KvStore;
+  readonly bucket: string;
+  /** Called after each object is fully handled; tests crash here. */
+  readonly afterObject?: (result: ObjectResult) => Promise<void> | void;
+  /** Stops (throwing BatchIncompleteError) when this returns true, e.g. near the Lambda timeout. */
+  readonly shouldStop?: () => boolean;
+}
+
+export class BatchIncompleteError extends Error {
+  constructor(hour: string, done: number) {
+    super(`batch ${hour} stopped after ${done} objects to stay within the time limit; the retry resumes where it stopped`);
+    this.name = 'BatchIncompleteError';
+  }
+}
+
+/** CSV gets the pattern-1 analysis (rows); anything else is counted in bytes. Both stream. */
+export async function processObject(key: string, body: Readable): Promise<Omit<ObjectResult, 'key' | 'versionId'>> {
+  if (key.toLowerCase().endsWith('.csv')) {
+    try {
+      const r = await analyzeCsvStream(body);
+      return { status: 'succeeded', bytes: r.bytes, rows: r.rowCount };
+    } catch (err) {
+      if (err instanceof CsvFormatError) return { status: 'failed', bytes: 0, reason: err.message };
+      throw err;
+    }
+  }
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) bytes += chunk.length;
+  return { status: 'succeeded', bytes };
+}
+
+async function* listKeys(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<string> {
+  let token: string | undefined;
+  do {
+    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of res.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) yield o.Key;
+    token = res.IsTruncated ? res.NextContinuationToken : undefined;
+  } while (token);
+}
+
+async function currentVersion(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).VersionId ?? 'null';
+  } catch (err) {
+    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey') return undefined;
+    throw err;
+  }
+}
+
+export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<BatchSummary> {
+  const { s3, kv, bucket } = deps;
+  let done = 0;
+  for await (const key of listKeys(s3, bucket, hourPrefix(hour))) {
+    if (deps.shouldStop?.()) throw new BatchIncompleteError(hour, done);
+    const versionId = await currentVersion(s3, bucket, key);
+    if (versionId === undefined) continue;
+    const marker = onceKey('batch', hour, 'done', `${key}#${versionId}`);
+    let result = (await kv.get(marker))?.value as ObjectResult | undefined;
+    if (!result) {
+      const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
+      result = { key, versionId, ...(await processObject(key, obj.Body as Readable)) };
+      await kv.setOnce(marker, JSON.parse(JSON.stringify(result)) as KvValue, versionId);
+    }
+    // Failed originals stay for a person to fix; succeeded ones go once their result is stored,
+    // and only if nobody uploaded a newer version meanwhile.
+    if (result.status === 'succeeded' && (await currentVersion(s3, bucket, key)) === versionId) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    }
+    done++;
+    await deps.afterObject?.(result);
+  }
+  const summary = await summarize(kv, hour);
+  const existing = (await kv.get(summaryKey(hour)))?.value;
+  // A rerun over the same markers computes the same summary: leave the stored one untouched.
+  if (JSON.stringify(existing) !== JSON.stringify(summary)) await kv.set(summaryKey(hour), JSON.parse(JSON.stringify(summary)) as KvValue);
+  return summary;
+}
+
+/** Counts from the done markers: the same markers always give the same counts. */
+export async function summarize(kv: KvStore, hour: string): Promise<BatchSummary> {
+  const totals = { objects: 0, succeeded: 0, failed: 0, rows: 0, bytes: 0 };
+  for await (const item of kv.list(markerPrefix(hour))) {
+    const r = item.value as unknown as ObjectResult;
+    totals.objects++;
+    if (r.status === 'succeeded') totals.succeeded++;
+    else totals.failed++;
+    totals.rows += r.rows ?? 0;
+    totals.bytes += r.bytes;
+  }
+  return { hour, ...totals };
+}

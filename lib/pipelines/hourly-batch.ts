@@ -1,0 +1,24 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { PipelineContext } from './context';
+import { grantKvstoreNamespaces, grantList, grantObjectDelete, grantObjectRead, grantTableItems } from '../constructs/grants';
+
+/**
+ * Pattern 3: at minute 5 of every hour, process uploads/<previous hour>/ (five minutes lets
+ * uploads that straddle the hour boundary land), delete the originals and write batch/processed-<hour>.
+ */
+export function hourlyBatch(ctx: PipelineContext): void {
+  const fn = ctx.eventFunction('HourlyBatch', {
+    handler: 'hourly-batch',
+    description: 'Pattern 3: hourly batch over uploads/YYYY-MM-DD-HH/, summary in batch/processed-<hour>',
+    schedule: events.Schedule.cron({ minute: '5' }),
+    memorySize: ctx.config.processorMemoryMb,
+    timeout: Duration.minutes(15),
+  }).function;
+  const uploads = { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['uploads/'] };
+  grantList(fn, uploads);
+  grantObjectRead(fn, uploads);
+  grantObjectDelete(fn, uploads);
+  grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['batch']);
+  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+}
