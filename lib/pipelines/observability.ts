@@ -36,6 +36,8 @@ export const observability: PipelineModule = (ctx) => {
   // SNS reports deliveries it gave up on per topic; a silent subscriber is otherwise invisible.
   const topicNames = isPrimary(ctx) ? [names.notificationTopic, names.operationsTopic] : [names.operationsTopic];
   const snsFailed = topicNames.map((topicName) => snsFailedMetric(topicName));
+  // A label would turn the alarm into a metric-math alarm; only the dashboard gets one.
+  const snsFailedLabelled = snsFailed.map((m, i) => m.with({ label: topicNames[i] }));
   topicNames.forEach((topicName, i) =>
     alarm(
       topicAlarmId(topicName, names.notificationTopic),
@@ -72,7 +74,7 @@ export const observability: PipelineModule = (ctx) => {
   );
   alarm('ReplicationFailedOperationsAlarm', failed, 1, atLeast, `critical/ objects failed to replicate to ${ctx.config.replicaRegion}.`);
 
-  dashboard(scope, ctx, { latency, failed, snsFailed });
+  dashboard(scope, ctx, { latency, failed, snsFailed: snsFailedLabelled });
 };
 
 function isPrimary(ctx: PipelineContext): boolean {
@@ -90,7 +92,6 @@ function snsFailedMetric(topicName: string): cloudwatch.Metric {
     statistic: 'Sum',
     period: PERIOD,
     dimensionsMap: { TopicName: topicName },
-    label: topicName,
   });
 }
 
