@@ -1,0 +1,23 @@
+import { putIfNewer } from '../core/exactly-once';
+import { digestStream } from '../core/stream-digest';
+import { ObjectGoneError, clients, logger, objectEventHandler, openObject, requireEnv } from './shared/kit';
+
+/**
+ * Pattern 4: runs in the replica region on replicated critical/ objects and stores what it found
+ * (checksum, size, lines) in that region's kvstore as replica/<key>, so consumers there read local
+ * results with local latency, and the primary's outage does not hide them.
+ */
+export const handler = objectEventHandler('replica-processor', async ({ identity, event }) => {
+  let value: Record<string, string | number>;
+  try {
+    const digest = await digestStream((await openObject(identity)).body);
+    value = { status: 'processed', key: identity.key, versionId: identity.versionId ?? '', region: event.region, ...digest, processedAt: new Date().toISOString() };
+  } catch (err) {
+    if (!(err instanceof ObjectGoneError)) throw err;
+    value = { status: 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
+    logger.warn('replica object gone before processing', { reason: err.message });
+  }
+  const order = `${event.time}#${identity.versionId ?? identity.sequencer ?? ''}`;
+  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), `replica/${identity.key}`, value, order);
+  return { status: String(value.status), written, region: event.region };
+});
