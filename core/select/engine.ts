@@ -39,8 +39,9 @@ function accumulator(a: Aggregate): Accumulator {
       const sign = a.name === 'MIN' ? -1 : 1;
       return {
         add: (v) => {
-          if (v === null) return;
-          const c = best === null ? 1 : compare(v, best);
+          // An empty CSV field is "no value" for MIN/MAX, as SUM and AVG skip non-numbers.
+          if (v === null || v === '') return;
+          const c = best === null ? sign : compare(v, best);
           if (c !== null && c * sign > 0) best = typeof v === 'string' && asNumber(v) !== null ? asNumber(v) : v;
         },
         result: () => best,

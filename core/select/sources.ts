@@ -103,7 +103,8 @@ export async function* parquetRows(file: AsyncBuffer, columns: ReadonlySet<strin
   const { parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
   let metadata;
   try {
-    metadata = await parquetMetadataAsync(file);
+    // A 64 KiB tail read holds a typical footer; hyparquet fetches more itself when it does not.
+    metadata = await parquetMetadataAsync(file, { initialFetchSize: 64 * 1024 });
   } catch (err) {
     throw new InputFormatError(`input is not a Parquet file: ${(err as Error).message}`);
   }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { MIN_PART_SIZE, MAX_PARTS, MiB, partRanges, partSizeForLength, streamPartSize } from './part-plan';
+import { MAX_PARTS, MiB, partRanges, partSizeForLength, streamPartSize } from './part-plan';
 import { mapPool, Semaphore } from './pool';
 
 /**
@@ -46,6 +46,8 @@ export interface UploadOptions {
   readonly multipartThreshold?: number;
   readonly onProgress?: (bytes: number) => void;
   readonly signal?: AbortSignal;
+  /** Part sizes for streams (default: part-plan's doubling schedule); tests use small parts. */
+  readonly streamPartSize?: (partNumber: number) => number;
 }
 
 export interface UploadResult {
@@ -96,10 +98,13 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
   const requests = new Semaphore(opts.concurrency ?? 8);
   let spoolDir: string | undefined;
 
-  const parts = new PartCutter(streamPartSize, (size) => size * 2 > budget);
+  const sizeOf = opts.streamPartSize ?? streamPartSize;
+  const parts = new PartCutter(sizeOf);
+  // The first part is always in memory (it may become a single PutObject); capped so it cannot wait forever.
+  const firstCost = Math.min(sizeOf(1), budget);
   try {
     // The first part decides between one PutObject and a multipart upload.
-    const first = await parts.fillFirst(stream, memory);
+    const first = await parts.fillFirst(stream, memory, firstCost);
     if (first.done) {
       const body = first.buffer;
       try {
@@ -107,7 +112,7 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
         opts.onProgress?.(body.length);
         return { bucket: target.bucket, key: target.key, size: body.length, etag: res.ETag, versionId: res.VersionId, parts: 1 };
       } finally {
-        memory.release(MIN_PART_SIZE);
+        memory.release(firstCost);
       }
     }
     return await multipart(s3, target, opts, async (send) => {
@@ -129,12 +134,15 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
         pending.add(p);
         void p.finally(() => pending.delete(p));
       };
-      dispatch(1, { kind: 'memory', buffer: first.buffer, release: async () => memory.release(MIN_PART_SIZE) });
+      dispatch(1, { kind: 'memory', buffer: first.buffer, release: async () => memory.release(firstCost) });
       let total = first.buffer.length;
       for (let partNumber = 2; ; partNumber++) {
         if (failure) break;
-        if (partNumber > MAX_PARTS) throw new Error('input exceeds S3\'s 5 TiB object limit (10,000 parts)');
-        const size = streamPartSize(partNumber);
+        if (partNumber > MAX_PARTS) {
+          if (await parts.atEnd()) break;
+          throw new Error('input exceeds S3\'s 5 TiB object limit (10,000 parts)');
+        }
+        const size = sizeOf(partNumber);
         let part: FilledPart | undefined;
         if (size * 2 > budget) {
           await spoolSlots.acquire();
@@ -168,15 +176,13 @@ class PartCutter {
   private carry?: Uint8Array;
   ended = false;
 
-  constructor(
-    readonly sizeOf: (partNumber: number) => number,
-    readonly spooled: (size: number) => boolean,
-  ) {}
+  constructor(readonly sizeOf: (partNumber: number) => number) {}
 
-  async fillFirst(stream: Readable | AsyncIterable<Uint8Array>, memory: Semaphore): Promise<{ buffer: Buffer; done: boolean }> {
+  async fillFirst(stream: Readable | AsyncIterable<Uint8Array>, memory: Semaphore, cost: number): Promise<{ buffer: Buffer; done: boolean }> {
     this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-    await memory.acquire(MIN_PART_SIZE);
-    const part = await this.fillMemory(MIN_PART_SIZE, () => undefined);
+    const size = this.sizeOf(1);
+    await memory.acquire(cost);
+    const part = await this.fillMemory(size, () => undefined);
     const buffer = part?.kind === 'memory' ? part.buffer : Buffer.alloc(0);
     if (!this.ended) {
       // Exactly one full part with nothing after it is still a single object.
@@ -185,6 +191,12 @@ class PartCutter {
       this.carry = next;
     }
     return { buffer, done: this.ended };
+  }
+
+  async atEnd(): Promise<boolean> {
+    const chunk = await this.pull();
+    if (chunk) this.carry = chunk;
+    return !chunk;
   }
 
   private async pull(): Promise<Uint8Array | undefined> {
