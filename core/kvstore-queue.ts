@@ -82,10 +82,14 @@ export class KvQueue {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const candidate of page.Items ?? []) {
-        if (!isLive(candidate)) continue;
-        const claimed = await this.claim(candidate);
+      const candidates = (page.Items ?? []).filter((c) => isLive(c));
+      for (let i = 0; i < candidates.length; i++) {
+        const claimed = await this.claim(candidates[i]!);
         if (claimed) return toQueueItem(name, claimed);
+        // Lost the head to another consumer: the others are likely racing for the next item too, so
+        // try the rest of the page in random order instead of all colliding again. A lone consumer
+        // never loses a race, so it still sees strict FIFO.
+        if (i === 0) shuffle(candidates, 1);
       }
       // Every item on this page is gone (claimed by others or expired): the head is further on.
       startKey = page.LastEvaluatedKey;
@@ -111,6 +115,13 @@ export class KvQueue {
       if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
       throw err;
     }
+  }
+}
+
+function shuffle<T>(xs: T[], from: number): void {
+  for (let i = xs.length - 1; i > from; i--) {
+    const j = from + Math.floor(Math.random() * (i - from + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
   }
 }
 

@@ -115,6 +115,18 @@ test('kvstore inc from 20 concurrent processes ends exactly 20 higher, each seei
   expect(dec.stdout).toBe('115\n');
 });
 
+test('inc --once: 5 concurrent deliveries of one event count once', async () => {
+  const results = await Promise.all(Array.from({ length: 5 }, () => kvstore(['inc', 'deployment/total-deploys-once', '--once', 'artifacts/v1.0.0/app.zip#v1'], env)));
+  const outs = results.map((r) => JSON.parse(r.stdout) as { applied: boolean; value: number });
+  expect(outs.filter((o) => o.applied)).toHaveLength(1);
+  expect(await value('deployment/total-deploys-once')).toBe(1);
+  expect(JSON.parse((await kvstore(['inc', 'deployment/total-deploys-once', '--once', 'artifacts/v1.0.1/app.zip#v1'], env)).stdout)).toEqual({
+    key: 'deployment/total-deploys-once',
+    value: 2,
+    applied: true,
+  });
+});
+
 test('queue pop from 5 concurrent consumer processes hands each of 50 items to exactly one of them', async () => {
   const queue = new KvQueue(kv);
   for (let i = 0; i < 50; i++) await queue.push('work/jobs', `job-${i}`);

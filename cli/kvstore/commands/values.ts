@@ -66,16 +66,24 @@ export function registerValueCommands(program: Command): void {
       .description(`${sign > 0 ? 'increment' : 'decrement'} a counter atomically and print the new value (absent counts as 0)`)
       .argument('<key>', 'namespace/name')
       .option('--by <n>', 'step (integer)', '1')
+      .option('--once <token>', 'apply at most once per token (e.g. bucket/key#version of the triggering event), so a redelivered event does not count twice')
       .addOption(ttlOption())
       .addOption(formatOption())
       .action(
-        action(async (ctx: KvContext, key: string, opts: { by: string; ttl?: string; format: string }) => {
+        action(async (ctx: KvContext, key: string, opts: { by: string; once?: string; ttl?: string; format: string }) => {
           ctx.key = key;
           const by = parseInteger(opts.by, '--by') * sign;
           const ttlSeconds = parseTtl(opts.ttl);
+          if (opts.once !== undefined && ttlSeconds !== undefined) throw new CliError('--once and --ttl cannot be combined', EXIT.USAGE, 'drop one of them');
           const { store } = await ctx.open();
-          const value = await store.increment(key, by, { ttlSeconds });
-          await printValue(opts.format, { key, value }, value);
+          if (opts.once === undefined) {
+            const value = await store.increment(key, by, { ttlSeconds });
+            await printValue(opts.format, { key, value }, value);
+            return;
+          }
+          const { applied } = await store.incrementOnce(key, by, opts.once);
+          const value = (await store.get(key))?.value ?? null;
+          await printValue(opts.format, { key, value, applied }, value);
         }),
       );
   }
