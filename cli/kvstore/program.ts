@@ -18,6 +18,14 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => undefined })
     .showSuggestionAfterError(true);
   addGlobalOptions(program).option('--table <name>', 'table name, instead of the one --env publishes');
+  program.addHelpText(
+    'after',
+    `
+Keys are namespace/name (deployment/latest-version); list PREFIX queries the namespace before the first '/'.
+Exit codes: 0 ok, 1 unexpected, 2 usage, 3 configuration (unknown or undeployed environment),
+4 credentials/access, 5 key or table not found, 6 conflict (lock held, stale token, queue empty,
+value over 400 KB, not a number), 8 service unavailable after retries.`,
+  );
   registerValueCommands(program);
   registerLockCommands(program);
   registerQueueCommands(program);
