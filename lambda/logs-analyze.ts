@@ -54,7 +54,8 @@ async function selectErrors(bucket: string, key: string): Promise<Readable> {
       Bucket: bucket,
       Key: key,
       ExpressionType: 'SQL',
-      Expression: "SELECT * FROM S3Object s WHERE s.level = 'ERROR'",
+      // Lower-case s3object: AWS accepts any case, the emulator's parser only this one.
+      Expression: "SELECT * FROM s3object s WHERE s.level = 'ERROR'",
       InputSerialization: { JSON: { Type: 'LINES' } },
       OutputSerialization: { JSON: { RecordDelimiter: '\n' } },
     }),

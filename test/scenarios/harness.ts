@@ -114,6 +114,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     POWERTOOLS_METRICS_NAMESPACE: 'blob-test',
     POWERTOOLS_SERVICE_NAME: 'scenario-test',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...extraEnv,
   };
   Object.assign(process.env, env);
