@@ -38,7 +38,11 @@ export class KvQueue {
     return reservedKeyOf(QUEUE, name, `~${String(seq).padStart(SEQ_DIGITS, '0')}`);
   }
 
-  async push(name: string, value: KvValue, options: { ttlSeconds?: number } = {}): Promise<QueueItem> {
+  /**
+   * Appends `value`. With `onceToken` (say, the triggering event's id) a redelivered push is
+   * recognised and adds nothing: it returns `duplicate: true` and leaves a gap in the numbers.
+   */
+  async push(name: string, value: KvValue, options: { ttlSeconds?: number; onceToken?: string } = {}): Promise<QueueItem & { duplicate?: true }> {
     const tailKey = this.tailKey(name);
     const pushedAt = new Date().toISOString();
     const draft = {
@@ -61,7 +65,12 @@ export class KvQueue {
     );
     const seq = Number(res.Attributes?.tail);
     const item = { ...draft, ...this.itemKey(name, seq), seq };
-    await this.kv.doc.send(new PutCommand({ TableName: this.kv.tableName, Item: item }));
+    const put = { TableName: this.kv.tableName, Item: item };
+    if (options.onceToken === undefined) {
+      await this.kv.doc.send(new PutCommand(put));
+    } else if (!(await this.kv.applyOnce(name, options.onceToken, { Put: put }, 'queue:')).applied) {
+      return { ...toQueueItem(name, item), duplicate: true };
+    }
     return toQueueItem(name, item);
   }
 

@@ -253,10 +253,16 @@ export class KvStore {
     return this.applyOnce(key, token, { Put: { TableName: this.tableName, Item: item } });
   }
 
-  private async applyOnce(key: string, token: string, op: Record<string, unknown>): Promise<{ applied: boolean }> {
+  /**
+   * Applies one write together with a marker for `token`, atomically; a second call with the same
+   * token finds the marker and writes nothing. `scope` keeps markers of different kinds of writes
+   * to the same name apart (queue pushes use 'queue:').
+   */
+  async applyOnce(key: string, token: string, op: Record<string, unknown>, scope = ''): Promise<{ applied: boolean }> {
+    if (!token) throw new InvalidKeyError(key, 'the once-token is empty');
     const marker = {
       [KVSTORE_KEY.partitionKey]: namespaceOf(key),
-      [KVSTORE_KEY.sortKey]: `${MARKER_PREFIX}${key}~${token}`,
+      [KVSTORE_KEY.sortKey]: `${MARKER_PREFIX}${scope}${key}~${token}`,
       [KVSTORE_KEY.ttlAttribute]: nowSeconds() + MARKER_TTL_SECONDS,
     };
     try {

@@ -149,6 +149,15 @@ describe('queues', () => {
     expect(raw.Items?.filter((i) => i.value === 'expired')).toHaveLength(1);
   });
 
+  test('a push with a once-token is enqueued once however often it is delivered', async () => {
+    const pushes = await Promise.all(Array.from({ length: 4 }, () => queues.push('q/once', 'evt', { onceToken: 'bucket/key#v1' })));
+    expect(pushes.filter((p) => !p.duplicate)).toHaveLength(1);
+    // The same token for a plain key's incrementOnce is a different scope and still applies.
+    expect((await kv.incrementOnce('q/once', 1, 'bucket/key#v1')).applied).toBe(true);
+    expect((await queues.pop('q/once'))?.value).toBe('evt');
+    expect(await queues.pop('q/once')).toBeUndefined();
+  });
+
   test('5 concurrent consumers draining 40 items never share one', async () => {
     for (let i = 0; i < 40; i++) await queues.push('q/many', i);
     const consumer = async (): Promise<number[]> => {

@@ -28,15 +28,16 @@ export function registerQueueCommands(program: Command): void {
     .argument('<name>', 'queue name, e.g. jobs/resize')
     .argument('<value>', 'the value, or - for stdin')
     .option('--json', 'parse the value as JSON')
+    .option('--once <token>', 'push at most once per token (e.g. the triggering event id): a redelivered push adds nothing')
     .addOption(ttlOption())
     .action(
-      action(async (ctx: KvContext, name: string, raw: string, opts: { json?: boolean; ttl?: string }) => {
+      action(async (ctx: KvContext, name: string, raw: string, opts: { json?: boolean; once?: string; ttl?: string }) => {
         ctx.key = name;
         const ttlSeconds = parseTtl(opts.ttl);
         const { store } = await ctx.open();
         const value = await readValue(name, raw, !!opts.json);
-        const item = await new KvQueue(store).push(name, value, { ttlSeconds });
-        await printJson(itemJson(item, false));
+        const item = await new KvQueue(store).push(name, value, { ttlSeconds, onceToken: opts.once });
+        await printJson(item.duplicate ? { queue: item.queue, duplicate: true } : itemJson(item, false));
       }),
     );
 
