@@ -1,0 +1,188 @@
+"""moto in server mode, with S3 -> EventBridge events shaped like AWS's.
+
+moto 5.2.5's `_send_event_bridge_message` (moto/s3/notifications.py) sends a fixed event id, a
+unix-number `time`, `eTag` instead of `etag`, a constant sequencer and no `deletion-type`; it emits
+nothing for delete markers or for deleting one version of several; and one failing rule target
+silently stops delivery to every later rule. This launcher replaces that function and wraps
+`S3Backend.delete_object` before starting the ordinary moto server, so the local copy's rules see
+the events S3 sends on AWS ("Amazon S3 Event Notifications with EventBridge").
+
+Usage: python local/moto_launcher.py -H 127.0.0.1 -p PORT
+"""
+
+import datetime
+import itertools
+import json
+import sys
+import threading
+import traceback
+import uuid
+from typing import Any
+
+from moto.events import models as events_models
+from moto.s3 import models as s3_models
+from moto.s3 import notifications
+from moto.server import main
+
+_sequence = itertools.count(int(datetime.datetime.now().timestamp() * 1000) << 16)
+_sequence_lock = threading.Lock()
+_context = threading.local()
+
+# s3:<category>:<operation> -> the API operation AWS reports as `reason`.
+_REASONS = {
+    "s3:ObjectCreated:Put": "PutObject",
+    "s3:ObjectCreated:Post": "PostObject",
+    "s3:ObjectCreated:Copy": "CopyObject",
+    "s3:ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+    "s3:ObjectRemoved:Delete": "DeleteObject",
+    "s3:ObjectRemoved:DeleteMarkerCreated": "DeleteObject",
+    "s3:ObjectTagging:Put": "PutObjectTagging",
+    "s3:ObjectTagging:Delete": "DeleteObjectTagging",
+    "s3:ObjectAcl:Put": "PutObjectAcl",
+    "s3:ObjectRestore:Post": "RestoreObject",
+}
+
+
+def _sequencer() -> str:
+    # S3 sequencers are hex strings that grow for successive events on one key; a global counter
+    # keeps that ordering for every key.
+    with _sequence_lock:
+        return format(next(_sequence), "X").rjust(18, "0")
+
+
+def _now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _aws_event(account_id: str, bucket: Any, event_name: str, key: Any) -> dict[str, Any]:
+    detail_type = notifications._detail_type(event_name)
+    obj: dict[str, Any] = {"key": key.name}
+    deleting = detail_type == "Object Deleted"
+    override = getattr(_context, "delete", None)
+    if not deleting:
+        obj["size"] = key.size
+        obj["etag"] = key.etag.replace('"', "")
+    version_id = override["version_id"] if deleting and override else getattr(key, "version_id", None)
+    if version_id and version_id != "null":
+        obj["version-id"] = str(version_id)
+    obj["sequencer"] = _sequencer()
+    detail: dict[str, Any] = {
+        "version": "0",
+        "bucket": {"name": bucket.name},
+        "object": obj,
+        "request-id": uuid.uuid4().hex[:16].upper(),
+        "requester": account_id,
+        "source-ip-address": "127.0.0.1",
+        "reason": _REASONS.get(event_name, event_name.split(":")[1]),
+    }
+    if deleting:
+        detail["deletion-type"] = override["deletion_type"] if override else "Permanently Deleted"
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": detail_type,
+        "source": "aws.s3",
+        "account": account_id,
+        "time": _now_iso(),
+        "region": bucket.region_name,
+        "resources": [bucket.arn],
+        "detail": detail,
+    }
+
+
+def _send_event_bridge_message(account_id: str, bucket: Any, event_name: str, key: Any) -> None:
+    if getattr(_context, "suppress", False):
+        return
+    # moto applies the tags of a PutObject/CopyObject/CompleteMultipartUpload through its tagging
+    # path, which emits "Object Tags Added"; S3 emits only "Object Created" for such a request.
+    if event_name.startswith("s3:ObjectCreated:"):
+        _context.created = key
+    elif event_name == "s3:ObjectTagging:Put" and getattr(_context, "created", None) is key:
+        _context.created = None
+        return
+    from moto.events.models import events_backends
+
+    event = _aws_event(account_id, bucket, event_name, key)
+    backend = events_backends[account_id][bucket.region_name]
+    for bus in list(backend.event_buses.values()):
+        for rule in list(bus.rules.values()):
+            if getattr(rule, "state", "ENABLED") != "ENABLED":
+                continue
+            # Each rule on its own: one failing target must not starve the rules after it.
+            # moto's input transformation needs its own ingestion-time field; only pay for it (and
+            # only let it touch the envelope) when a target actually transforms its input.
+            transform = any(t.get("Input") or t.get("InputPath") or t.get("InputTransformer") for t in rule.targets)
+            payload = {**event, "ingestion-time": event["time"]} if transform else dict(event)
+            try:
+                rule.send_to_targets(payload, transform_input=transform)
+            except Exception:  # noqa: BLE001 - report and continue, as AWS delivers rules independently
+                print(f"moto_launcher: rule {rule.name} failed to deliver an S3 event:", file=sys.stderr)
+                traceback.print_exc(file=sys.stderr)
+
+
+_original_delete_object = s3_models.S3Backend.delete_object
+
+
+def _delete_object(self: Any, bucket_name: str, key_name: str, version_id: str | None = None, bypass: bool = False) -> Any:
+    bucket = self.get_bucket(bucket_name)
+    versions = list(bucket.keys.getlist(key_name, [])) if key_name in bucket.keys else []
+    target = None
+    if version_id is not None:
+        target = next((k for k in versions if str(k.version_id) == str(version_id)), None)
+    elif versions:
+        target = versions[-1]
+    _context.suppress = True
+    try:
+        result = _original_delete_object(self, bucket_name, key_name, version_id, bypass)
+    finally:
+        _context.suppress = False
+    success, meta = result
+    if not success or target is None:
+        return result
+    if bucket.is_versioned and version_id is None:
+        # A delete marker was created: the object is hidden, every version kept.
+        ctx = {"version_id": meta.get("version-id"), "deletion_type": "Delete Marker Created"}
+        event_name = "s3:ObjectRemoved:DeleteMarkerCreated"
+    else:
+        ctx = {"version_id": version_id, "deletion_type": "Permanently Deleted"}
+        event_name = "s3:ObjectRemoved:Delete"
+    _context.delete = ctx
+    try:
+        notifications.send_event(self.account_id, event_name, bucket, target)
+    finally:
+        _context.delete = None
+    return result
+
+
+_original_send_to_sqs_queue = events_models.Rule._send_to_sqs_queue
+
+
+def _send_to_sqs_queue(self: Any, resource_id: str, event: dict[str, Any], group_id: str | None = None) -> None:
+    # moto converts `time` from a unix number and fails on the ISO-8601 string S3 events from this
+    # launcher carry (as on AWS); those go to the queue as they are.
+    if not isinstance(event.get("time"), str) or group_id:
+        _original_send_to_sqs_queue(self, resource_id, event, group_id)
+        return
+    from moto.sqs import sqs_backends
+
+    sqs_backends[self.account_id][self.region_name].send_message(queue_name=resource_id, message_body=json.dumps(event))
+
+
+_original_send_to_targets = events_models.Rule.send_to_targets
+
+
+def _send_to_targets(self: Any, event: Any, transform_input: bool = True) -> None:
+    # moto treats a rule without an event pattern as matching every event, so a schedule-only rule
+    # would receive every S3 event; on AWS it only fires on its schedule.
+    if self.scheduled_expression and not self.event_pattern.get_pattern():
+        return
+    _original_send_to_targets(self, event, transform_input)
+
+
+notifications._send_event_bridge_message = _send_event_bridge_message
+events_models.Rule.send_to_targets = _send_to_targets
+events_models.Rule._send_to_sqs_queue = _send_to_sqs_queue
+s3_models.S3Backend.delete_object = _delete_object
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

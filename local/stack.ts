@@ -1,0 +1,190 @@
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { CliError, EXIT } from '../core/cli-errors';
+import { ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironmentConfig, resourceNames } from '../lib/config';
+import { readAssembly } from './assembly';
+import { ClientPool, localAwsEnv } from './clients';
+import { Emulator, ensureVenv, startEmulator } from './emulator';
+import { provision, Provisioned } from './provision';
+import { DeliveryOutcome, LocalRuntime, Notification } from './runtime';
+import type { ReplicationRecord } from './replicator';
+import { synthEnvironment } from './synth';
+
+export interface LocalStackOptions {
+  /** dev (default), staging or prod. */
+  readonly env?: string;
+  /** Emulator port; a free loopback port when omitted. */
+  readonly port?: number;
+  /** No console output (tests). */
+  readonly quiet?: boolean;
+  /** Waits between the async-invocation retries (AWS: about 60 s and 120 s). Default [1000, 2000]. */
+  readonly retryDelaysMs?: number[];
+  /** A synthesized cloud assembly to run instead of the project's app (test fixtures). */
+  readonly cdkOut?: string;
+  /** Print SNS notifications as they arrive. Default: !quiet. */
+  readonly tail?: boolean;
+  /** Where runtime output goes; default console.log unless quiet. */
+  readonly output?: (line: string) => void;
+}
+
+export interface LocalStackOutputs {
+  readonly bucket: string;
+  readonly replicaBucket: string;
+  readonly table: string;
+  readonly replicaTable: string;
+  readonly auditTable: string;
+  readonly topicArn: string;
+}
+
+export interface StartTimings {
+  readonly venvSeconds: number;
+  readonly synthSeconds: number;
+  readonly synthesized: boolean;
+  readonly emulatorSeconds: number;
+  readonly provisionSeconds: number;
+  readonly totalSeconds: number;
+}
+
+export interface LocalStack {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly env: string;
+  readonly region: string;
+  readonly replicaRegion: string;
+  readonly outputs: LocalStackOutputs;
+  /** AWS_ENDPOINT_URL, AWS_REGION and dummy credentials for SDK clients and CLI subprocesses. */
+  readonly awsEnv: Record<string, string>;
+  readonly timings: StartTimings;
+  /** What was provisioned: stacks with physical ids, functions, rules, buckets, not-emulated notes. */
+  provisioned(): Provisioned;
+  /** Fires a scheduled rule (logical id, name or unique substring) and waits for its invocations. */
+  tick(rule: string): Promise<DeliveryOutcome[]>;
+  /** Waits until nothing is queued or running (invocations, retries, replication, notifications). */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  /** Every SNS message published so far, from the queue subscribed to each topic. */
+  notifications(): Promise<Notification[]>;
+  replications(): ReplicationRecord[];
+  /** Kills moto (failure drills); the runtime keeps retrying until restartEmulator(). */
+  stopEmulator(): Promise<void>;
+  /** Starts moto again on the same port and re-provisions (moto keeps state in memory only). */
+  restartEmulator(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function assertLocalEnvironment(env: string): void {
+  if (!isEnvironmentName(env)) {
+    throw new CliError(`unknown environment "${env}"`, EXIT.CONFIG, `use one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+}
+
+/** Reads the names the stacks publish (the same SSM parameters the CLIs read on AWS). */
+async function readOutputs(endpoint: string, env: string, region: string, replicaRegion: string): Promise<LocalStackOutputs> {
+  const p = resourceNames(env as Parameters<typeof resourceNames>[0]).parameters;
+  const pool = new ClientPool(endpoint);
+  try {
+    const get = async (r: string, names: string[]) => {
+      const res = await pool.get(r).ssm.send(new GetParametersCommand({ Names: names }));
+      return new Map((res.Parameters ?? []).map((x) => [x.Name as string, x.Value as string]));
+    };
+    const primary = await get(region, [p.bucketName, p.tableName, p.topicArn, p.auditTableName]);
+    const replica = await get(replicaRegion, [p.replicaBucketName, p.tableName]);
+    return {
+      bucket: primary.get(p.bucketName) ?? '',
+      table: primary.get(p.tableName) ?? '',
+      topicArn: primary.get(p.topicArn) ?? '',
+      auditTable: primary.get(p.auditTableName) ?? '',
+      replicaBucket: replica.get(p.replicaBucketName) ?? '',
+      replicaTable: replica.get(p.tableName) ?? '',
+    };
+  } finally {
+    pool.destroy();
+  }
+}
+
+/**
+ * Synthesizes (cached), starts moto, provisions every stack and starts the local runtime. The one
+ * entry point for `npm run local`, the demo, the benchmarks and the end-to-end tests.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = Date.now();
+  const env = options.env ?? 'dev';
+  assertLocalEnvironment(env);
+  const config = loadEnvironmentConfig(env);
+  const output = options.output ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+
+  const t0 = Date.now();
+  ensureVenv(options.quiet ?? false);
+  const venvSeconds = (Date.now() - t0) / 1000;
+  const synth = options.cdkOut ? { dir: options.cdkOut, synthesized: false, seconds: 0 } : await synthEnvironment(env);
+  const stacks = readAssembly(synth.dir);
+
+  const t1 = Date.now();
+  let emulator: Emulator = await startEmulator({ port: options.port });
+  const emulatorSeconds = (Date.now() - t1) / 1000;
+  const endpoint = emulator.endpoint;
+
+  const bring = async () => {
+    const pool = new ClientPool(endpoint);
+    try {
+      const provisioned = await provision(stacks, pool);
+      const runtime = new LocalRuntime(provisioned, {
+        endpoint,
+        retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+        tail: options.tail ?? !options.quiet,
+        output,
+      });
+      await runtime.start();
+      return runtime;
+    } finally {
+      pool.destroy();
+    }
+  };
+
+  const t2 = Date.now();
+  let runtime: LocalRuntime;
+  try {
+    runtime = await bring();
+  } catch (err) {
+    await emulator.stop();
+    throw err;
+  }
+  const provisionSeconds = (Date.now() - t2) / 1000;
+  const outputs = await readOutputs(endpoint, env, config.primaryRegion, config.replicaRegion);
+
+  let stopped = false;
+  const stack: LocalStack = {
+    endpoint,
+    port: emulator.port,
+    env,
+    region: config.primaryRegion,
+    replicaRegion: config.replicaRegion,
+    outputs,
+    awsEnv: localAwsEnv(endpoint, config.primaryRegion),
+    timings: {
+      venvSeconds,
+      synthSeconds: synth.seconds,
+      synthesized: synth.synthesized,
+      emulatorSeconds,
+      provisionSeconds,
+      totalSeconds: (Date.now() - started) / 1000,
+    },
+    provisioned: () => runtime.provisioned,
+    tick: (rule) => runtime.tick(rule),
+    waitForIdle: (timeoutMs) => runtime.waitForIdle(timeoutMs),
+    notifications: async () => runtime.notifications(),
+    replications: () => [...runtime.replicator.records],
+    stopEmulator: () => emulator.stop(),
+    restartEmulator: async () => {
+      await runtime.stop();
+      await emulator.stop();
+      emulator = await startEmulator({ port: emulator.port });
+      runtime = await bring();
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await runtime.stop();
+      await emulator.stop();
+    },
+  };
+  return stack;
+}
