@@ -1,5 +1,5 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -22,6 +22,8 @@ export interface Harness {
   readonly topicArn: string;
   readonly env: Record<string, string>;
   put(key: string, body: string | Uint8Array, metadata?: Record<string, string>): Promise<PutResult>;
+  /** Deletes every Powertools idempotency record: the next delivery of an old event runs the handler body again. */
+  forgetIdempotency(): Promise<void>;
   /** Messages published to the topic since the last call: {subject, message}. */
   notifications(): Promise<Array<{ subject: string; message: Record<string, unknown> }>>;
 }
@@ -131,6 +133,10 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
       const res = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, Metadata: metadata }));
       return { key, versionId: res.VersionId ?? '', size: bytes.length, etag: (res.ETag ?? '').replace(/"/g, '') };
+    },
+    async forgetIdempotency() {
+      const items = (await ddb.send(new ScanCommand({ TableName: 'idempotency' }))).Items ?? [];
+      for (const item of items) await ddb.send(new DeleteItemCommand({ TableName: 'idempotency', Key: { id: item.id as AttributeValue } }));
     },
     async notifications() {
       const out: Array<{ subject: string; message: Record<string, unknown> }> = [];

@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Command } from 'commander';
+import { clientConfig } from '../core/aws-config';
+import { CliError, EXIT } from '../core/cli-errors';
+import { resolveEnvironment } from '../core/env-resolve';
+import { KvStore } from '../core/kvstore';
+import { assertPresignLifetime, presignRollback, rollbackReference } from '../core/scenarios/rollback';
+import { parseDuration } from '../cli/shared/duration';
+
+/**
+ * npx tsx tools/rollback-link.ts <version> [--env dev] [--expires 1h] [--json]
+ *
+ * Prints a fresh download link for the exact object version deployed as <version> (scenario 3).
+ * The same as composing the CLIs:
+ *   ref=$(kvstore get deployment/rollback-v1.0.0 --format value)
+ *   blob presign "s3://$(jq -r .bucket <<<"$ref")/$(jq -r .key <<<"$ref")?versionId=$(jq -r .versionId <<<"$ref")" --expires 1h
+ */
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('rollback-link')
+    .argument('<version>', 'a deployed version, e.g. v1.0.0 (see: kvstore list deployment/rollback-)')
+    .option('--env <name>', 'environment whose kvstore holds the reference', process.env.BLOB_ENV ?? 'dev')
+    .option('--expires <duration>', 'link lifetime: 3600, 15m, 24h, up to 7d', '1h')
+    .option('--json', 'print {url, bucket, key, versionId, version, commit, expiresIn} instead of the URL alone')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.parse(argv);
+  const [version] = program.args as [string];
+  const opts = program.opts<{ env: string; expires: string; json?: boolean }>();
+  const expiresIn = parseDuration(opts.expires, '--expires');
+  // Usage errors before any lookup.
+  assertPresignLifetime(expiresIn);
+  const env = await resolveEnvironment(opts.env);
+  const ddb = new DynamoDBClient(clientConfig({ region: env.region }, 'dynamodb'));
+  const ref = await rollbackReference(new KvStore(DynamoDBDocumentClient.from(ddb), env.tableName), version);
+  const url = await presignRollback(new S3Client(clientConfig({ region: env.region }, 's3')), ref, expiresIn);
+  process.stdout.write(opts.json ? `${JSON.stringify({ url, ...ref, expiresIn })}\n` : `${url}\n`);
+  ddb.destroy();
+}
+
+main(process.argv).catch((err: unknown) => {
+  if (err instanceof CliError) {
+    process.stderr.write(`${err.line('rollback-link')}\n`);
+    process.exit(err.exitCode);
+  }
+  const code = (err as { code?: string }).code;
+  // commander already printed usage errors.
+  if (code?.startsWith('commander.')) process.exit(code === 'commander.helpDisplayed' ? EXIT.OK : EXIT.USAGE);
+  process.stderr.write(`rollback-link: error: ${(err as Error).message}\n`);
+  process.exit(EXIT.FAILURE);
+});
