@@ -38,7 +38,7 @@ export class StaleTokenError extends Error {
         ? `its lease ran out and token ${state.token} took it over`
         : state.token < token
           ? `token ${token} was never issued (latest is ${state.token})`
-          : 'its lease ran out';
+          : 'it is no longer held (released, or its lease ran out)';
     super(`cannot ${action} lock "${name}" with token ${token}: ${why}`);
     this.name = 'StaleTokenError';
   }
