@@ -40,7 +40,7 @@ function build(): Command {
     .option('--tags <k=v,...>', 'object tags')
     .option('--storage-class <class>', 'e.g. STANDARD, STANDARD_IA, GLACIER_IR')
     .option('--content-type <type>', 'default: guessed from the file name')
-    .option('--concurrency <n>', 'parallel part uploads', '8')
+    .option('--concurrency <n>', 'parallel part uploads (stdin memory stays ≤ 32 MiB of parts)', '8')
     .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/put')).put(ctx(cmd), src, dst, flags)));
 
   program
@@ -50,7 +50,7 @@ function build(): Command {
     .argument('[dst]', 'local file or - for stdout', '-')
     .option('--range <start-end>', 'inclusive byte range, e.g. 0-1048575')
     .option('--version-id <id>', 'a specific version')
-    .option('--concurrency <n>', 'parallel range requests for large objects', '8')
+    .option('--concurrency <n>', 'parallel 8 MiB range requests for large objects (memory ≈ n × 8 MiB)', '4')
     .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/get')).get(ctx(cmd), src, dst, flags)));
 
   program

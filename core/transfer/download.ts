@@ -30,7 +30,8 @@ export async function headObject(s3: S3Client, src: DownloadSource): Promise<Hea
 
 export async function downloadTo(s3: S3Client, src: DownloadSource, out: NodeJS.WritableStream, opts: DownloadOptions = {}): Promise<{ bytes: number }> {
   const chunkSize = opts.chunkSize ?? 8 * MiB;
-  const concurrency = opts.concurrency ?? 8;
+  // Memory for a whole-object read is about concurrency × chunkSize (32 MiB by default).
+  const concurrency = opts.concurrency ?? 4;
   const base = { Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) };
   if (src.range) {
     const range = `bytes=${src.range.start}-${src.range.end ?? ''}`;
@@ -56,12 +57,14 @@ export async function downloadTo(s3: S3Client, src: DownloadSource, out: NodeJS.
   const pin = src.versionId ? {} : first.ETag ? { IfMatch: first.ETag } : {};
   const starts: number[] = [];
   for (let s = chunkSize; s < total; s += chunkSize) starts.push(s);
-  const fetchChunk = async (start: number): Promise<Uint8Array> => {
+  const fetchChunk = async (start: number): Promise<Buffer> => {
     const end = Math.min(total, start + chunkSize) - 1;
     const res = await s3.send(new GetObjectCommand({ ...base, ...pin, Range: `bytes=${start}-${end}` }), { abortSignal: opts.signal });
-    return (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    return readExactly(res.Body as Readable, end - start + 1, free.pop());
   };
-  const window: Array<Promise<Uint8Array>> = [];
+  // Chunk buffers are recycled once written out (see BufferPool in upload.ts for why).
+  const free: Buffer[] = [];
+  const window: Array<Promise<Buffer>> = [];
   let next = 0;
   const launch = (): void => {
     const p = fetchChunk(starts[next++] as number);
@@ -72,11 +75,33 @@ export async function downloadTo(s3: S3Client, src: DownloadSource, out: NodeJS.
   while (window.length) {
     const chunk = await window.shift()!;
     if (next < starts.length) launch();
-    await writeChunk(out, chunk);
+    await writeFlushed(out, chunk);
     bytes += chunk.length;
     opts.onProgress?.(chunk.length);
+    if (chunk.buffer.byteLength === chunkSize) free.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunkSize));
   }
   return { bytes };
+}
+
+/** Resolves once the stream has handed the chunk on, so its buffer may be reused. */
+function writeFlushed(out: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** Reads a body into one buffer of the expected size (no chunk list plus concatenated copy). */
+async function readExactly(body: Readable, size: number, reuse?: Buffer): Promise<Buffer> {
+  const buf = reuse ? reuse.subarray(0, size) : Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const chunk of body) {
+    const c = chunk as Uint8Array;
+    if (filled + c.length > size) throw new Error(`range response longer than the ${size} bytes requested`);
+    buf.set(c, filled);
+    filled += c.length;
+  }
+  if (filled !== size) throw new Error(`range response ended after ${filled} of ${size} bytes`);
+  return buf;
 }
 
 function totalFromContentRange(cr: string | undefined): number | undefined {

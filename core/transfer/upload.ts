@@ -22,8 +22,8 @@ import { mapPool, Semaphore } from './pool';
  * part size, so a stdin stream of unknown length would need ~525 MiB parts (and gigabytes of
  * buffers) to reach 5 TiB. Here stream parts grow (see part-plan.ts) and memory is capped:
  *
- *   - part buffers (being filled + in flight) never exceed `memoryBudget` (default 64 MiB);
- *   - parts larger than half the budget (from part 3,001, i.e. after ~56 GB) are spooled to a
+ *   - part buffers (being filled + in flight) never exceed `memoryBudget` (default 32 MiB);
+ *   - parts larger than half the budget (from part 2,001, i.e. after ~24 GB) are spooled to a
  *     temporary file instead, two at a time, so RSS stays flat and disk holds ≤ 2 parts.
  *
  * Files of known size are cut into ranges read straight from disk, so nothing is buffered.
@@ -59,7 +59,7 @@ export interface UploadResult {
   readonly parts: number;
 }
 
-const DEFAULT_BUDGET = 64 * MiB;
+const DEFAULT_BUDGET = 32 * MiB;
 
 function objectParams(t: UploadTarget) {
   return {
@@ -99,7 +99,7 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
   let spoolDir: string | undefined;
 
   const sizeOf = opts.streamPartSize ?? streamPartSize;
-  const parts = new PartCutter(sizeOf);
+  const parts = new PartCutter(sizeOf, new BufferPool());
   // The first part is always in memory (it may become a single PutObject); capped so it cannot wait forever.
   const firstCost = Math.min(sizeOf(1), budget);
   try {
@@ -166,6 +166,24 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
   }
 }
 
+/**
+ * Part buffers are reused rather than allocated per part: freed 8 MiB buffers are external memory
+ * that V8 collects lazily, so allocating fresh ones lets RSS drift far above the live budget.
+ */
+class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+
+  take(size: number): Buffer {
+    return this.free.get(size)?.pop() ?? Buffer.allocUnsafe(size);
+  }
+
+  give(buffer: Buffer): void {
+    const list = this.free.get(buffer.length) ?? [];
+    list.push(buffer);
+    this.free.set(buffer.length, list);
+  }
+}
+
 type FilledPart =
   | { kind: 'memory'; buffer: Buffer; release: () => Promise<void> | void }
   | { kind: 'file'; path: string; size: number; release: () => Promise<void> | void };
@@ -176,7 +194,10 @@ class PartCutter {
   private carry?: Uint8Array;
   ended = false;
 
-  constructor(readonly sizeOf: (partNumber: number) => number) {}
+  constructor(
+    readonly sizeOf: (partNumber: number) => number,
+    private readonly pool: BufferPool,
+  ) {}
 
   async fillFirst(stream: Readable | AsyncIterable<Uint8Array>, memory: Semaphore, cost: number): Promise<{ buffer: Buffer; done: boolean }> {
     this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
@@ -214,8 +235,12 @@ class PartCutter {
     return typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
   }
 
-  async fillMemory(size: number, release: () => void): Promise<FilledPart | undefined> {
-    const buffer = Buffer.allocUnsafe(size);
+  async fillMemory(size: number, releaseBudget: () => void): Promise<FilledPart | undefined> {
+    const buffer = this.pool.take(size);
+    const release = (): void => {
+      this.pool.give(buffer);
+      releaseBudget();
+    };
     let filled = 0;
     while (filled < size) {
       const chunk = await this.pull();

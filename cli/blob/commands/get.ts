@@ -13,7 +13,7 @@ export interface GetFlags {
 
 export async function get(ctx: BlobContext, src: string, dst: string | undefined, flags: GetFlags): Promise<void> {
   const range = parseRange(flags.range);
-  const concurrency = parseConcurrency(flags.concurrency, 8);
+  const concurrency = parseConcurrency(flags.concurrency, 4);
   if (flags.versionId === '') throw new CliError('empty --version-id', EXIT.USAGE, 'list version ids with blob versions KEY');
   const loc = await ctx.object(src, flags.versionId);
   const target = dst ?? '-';
