@@ -13,6 +13,22 @@ export default tseslint.config(
     },
   },
   {
+    // Handlers and the CLIs are bundled by esbuild: a path into the CDK app (aws-cdk-lib) would put
+    // megabytes of infrastructure code into every Lambda bundle and slow every CLI start.
+    files: ['lambda/**/*.ts', 'core/**/*.ts', 'cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'runtime code must not depend on the CDK' },
+            { group: ['**/lib/constructs/*', '**/lib/stacks/*', '**/lib/pipelines/*', '**/lib/app'], message: 'runtime code must not import CDK modules; share through core/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['lib/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-new': 'off' },
   },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from '../lib/constructs/kvstore-table';
+import { KVSTORE_KEY } from './kvstore-key';
 import { KvValue, namespaceOf } from './kvstore';
 
 /**

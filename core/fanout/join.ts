@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from '../../lib/constructs/kvstore-table';
+import { KVSTORE_KEY } from '../kvstore-key';
 import { onceKey } from '../exactly-once';
 import { KvValue, namespaceOf } from '../kvstore';
 import { identityKey, ObjectIdentity } from '../s3-events';

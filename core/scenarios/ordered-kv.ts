@@ -1,6 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { KVSTORE_KEY } from '../../lib/constructs/kvstore-table';
+import { KVSTORE_KEY } from '../kvstore-key';
 import { KvStore, KvValue, namespaceOf } from '../kvstore';
 import type { S3Event } from '../s3-events';
 
