@@ -48,7 +48,9 @@ async function aggregate(identity: ObjectIdentity, table: string): Promise<{ out
         Key: outputKey,
         Body: JSON.stringify(merged, null, 2),
         ContentType: 'application/json',
-        Metadata: { 'source-key': identity.key.slice(0, 1024), 'source-version-id': identity.versionId ?? '' },
+        // User metadata travels as HTTP headers, which must be ASCII: a key with spaces or unicode
+        // (valid in S3) would make the PutObject itself fail, so the key is stored URI-encoded.
+        Metadata: { 'source-key': encodeURIComponent(identity.key).slice(0, 1024).replace(/%[0-9A-F]?$/i, ''), 'source-version-id': identity.versionId ?? '' },
       }),
     );
     return res.VersionId;
