@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { Readable } from 'node:stream';
 import { KvStore } from '../../core/kvstore';
 import type { ObjectIdentity } from '../../core/s3-events';
-import { clients, requireEnv } from './kit';
+import { clients, ObjectGoneError, requireEnv } from './kit';
 
 /**
  * Edges the scenario handlers share: the kvstore, notifications, and reads pinned to the exact
@@ -28,12 +28,24 @@ export async function publish(scenario: string, subject: string, message: Record
 
 const pinned = (id: ObjectIdentity) => ({ Bucket: id.bucket, Key: id.key, ...(id.versionId ? { VersionId: id.versionId } : {}) });
 
-export function headVersion(id: ObjectIdentity): Promise<HeadObjectCommandOutput> {
-  return clients.s3.send(new HeadObjectCommand(pinned(id)));
+/** A HEAD of a missing version fails with NotFound and the message "UnknownError": name the object instead. */
+function gone(id: ObjectIdentity, err: unknown): unknown {
+  const name = (err as Error).name;
+  return name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion' ? new ObjectGoneError(id, name) : err;
+}
+
+export async function headVersion(id: ObjectIdentity): Promise<HeadObjectCommandOutput> {
+  try {
+    return await clients.s3.send(new HeadObjectCommand(pinned(id)));
+  } catch (err) {
+    throw gone(id, err);
+  }
 }
 
 export async function openVersion(id: ObjectIdentity, range?: string): Promise<Readable> {
-  const res = await clients.s3.send(new GetObjectCommand({ ...pinned(id), ...(range ? { Range: range } : {}) }));
+  const res = await clients.s3.send(new GetObjectCommand({ ...pinned(id), ...(range ? { Range: range } : {}) })).catch((err: unknown) => {
+    throw gone(id, err);
+  });
   if (!(res.Body instanceof Readable)) throw new Error(`s3://${id.bucket}/${id.key}: response body is not a Node stream`);
   return res.Body;
 }
