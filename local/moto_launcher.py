@@ -22,6 +22,7 @@ from typing import Any
 from moto.events import models as events_models
 from moto.s3 import models as s3_models
 from moto.s3 import notifications
+from moto.s3 import responses as s3_responses
 from moto.server import main
 
 _sequence = itertools.count(int(datetime.datetime.now().timestamp() * 1000) << 16)
@@ -95,6 +96,9 @@ def _send_event_bridge_message(account_id: str, bucket: Any, event_name: str, ke
         return
     # moto applies the tags of a PutObject/CopyObject/CompleteMultipartUpload through its tagging
     # path, which emits "Object Tags Added"; S3 emits only "Object Created" for such a request.
+    # moto completes a multipart upload through put_object, which emits a PutObject event first.
+    if getattr(_context, "multipart", False) and event_name in ("s3:ObjectCreated:Put", "s3:ObjectTagging:Put"):
+        return
     if event_name.startswith("s3:ObjectCreated:"):
         _context.created = key
     elif event_name == "s3:ObjectTagging:Put" and getattr(_context, "created", None) is key:
@@ -179,7 +183,70 @@ def _send_to_targets(self: Any, event: Any, transform_input: bool = True) -> Non
     _original_send_to_targets(self, event, transform_input)
 
 
+_original_get_bucket_notification = s3_responses.S3Response.get_bucket_notification
+
+
+def _get_bucket_notification(self: Any) -> Any:
+    # moto stores EventBridgeConfiguration but leaves it out of GetBucketNotificationConfiguration.
+    config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+    if config is None or config.event_bridge is None:
+        return _original_get_bucket_notification(self)
+    serialized = self.serialized
+
+    def with_event_bridge(result: Any) -> Any:
+        if isinstance(result, s3_responses.ActionResult) and isinstance(result.result, dict):
+            result = s3_responses.ActionResult({**result.result, "EventBridgeConfiguration": {}})
+        return serialized(result)
+
+    self.serialized = with_event_bridge
+    try:
+        return _original_get_bucket_notification(self)
+    finally:
+        del self.serialized
+
+
+_original_complete_multipart_upload = s3_models.S3Backend.complete_multipart_upload
+
+
+def _complete_multipart_upload(self: Any, *args: Any, **kwargs: Any) -> Any:
+    _context.multipart = True
+    try:
+        return _original_complete_multipart_upload(self, *args, **kwargs)
+    finally:
+        _context.multipart = False
+
+
+def _get_bucket_replication(self: Any) -> Any:
+    # moto stores each rule's Filter and DeleteMarkerReplication but answers with a fixed empty
+    # prefix and "Disabled"; answer with what was stored.
+    self.data["Action"] = "GetBucketReplication"
+    replication = self.backend.get_bucket_replication(self.bucket_name)
+    if not replication:
+        raise s3_responses.ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+    stored = replication["Rule"]
+    stored = stored if isinstance(stored, list) else [stored]
+    rules = []
+    for rule in stored:
+        out = {
+            "ID": rule.get("ID"),
+            "Priority": rule.get("Priority"),
+            "Status": rule["Status"],
+            "DeleteMarkerReplication": rule.get("DeleteMarkerReplication") or {"Status": "Disabled"},
+            "Filter": rule.get("Filter") or {"Prefix": rule.get("Prefix") or ""},
+            "Destination": rule["Destination"],
+        }
+        if rule.get("SourceSelectionCriteria"):
+            out["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+        rules.append(out)
+    return self.serialized(
+        s3_responses.ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}})
+    )
+
+
 notifications._send_event_bridge_message = _send_event_bridge_message
+s3_responses.S3Response.get_bucket_replication = _get_bucket_replication
+s3_models.S3Backend.complete_multipart_upload = _complete_multipart_upload
+s3_responses.S3Response.get_bucket_notification = _get_bucket_notification
 events_models.Rule.send_to_targets = _send_to_targets
 events_models.Rule._send_to_sqs_queue = _send_to_sqs_queue
 s3_models.S3Backend.delete_object = _delete_object

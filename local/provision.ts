@@ -102,8 +102,17 @@ export function generatedName(stackName: string, logicalId: string, maxLength: n
   return lowercase ? name.toLowerCase() : name;
 }
 
+/** Tags on each function's local invoke queue. */
+export const LOCAL_TAGS = {
+  function: 'local:function-name',
+  logicalId: 'local:logical-id',
+  deadLetterQueueArn: 'local:dead-letter-queue-arn',
+} as const;
+
+export const INVOKE_QUEUE_PREFIX = 'local-invoke-';
+
 export function invokeQueueName(functionName: string): string {
-  return `local-invoke-${functionName}`.slice(0, 80);
+  return `${INVOKE_QUEUE_PREFIX}${functionName}`.slice(0, 80);
 }
 
 function str(v: Json | undefined): string | undefined {
@@ -377,8 +386,13 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
         const fnArn = arn('lambda', `function:${name}`);
         const timeoutSeconds = typeof props.Timeout === 'number' ? props.Timeout : 3;
         // Visible again (a retry) only if the runtime dies mid-invocation; normal retries are explicit.
-        const q = await createQueue(invokeQueueName(name), { VisibilityTimeout: String(timeoutSeconds + 30) });
         const dlqArn = str((props.DeadLetterConfig as { TargetArn?: Json } | undefined)?.TargetArn);
+        // Tags let tools/redrive.ts find each function's DLQ on the emulator, over the wire.
+        const q = await createQueue(invokeQueueName(name), { VisibilityTimeout: String(timeoutSeconds + 30) }, [
+          { Key: LOCAL_TAGS.function, Value: name },
+          { Key: LOCAL_TAGS.logicalId, Value: `${stack.name}/${logicalId}` },
+          ...(dlqArn?.startsWith('arn:aws:sqs:') ? [{ Key: LOCAL_TAGS.deadLetterQueueArn, Value: dlqArn }] : []),
+        ]);
         const fn: LocalFunction = {
           logicalId,
           stackName: stack.name,
