@@ -1,3 +1,4 @@
+import './quiet';
 import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { handler as validate } from '../../lambda/fanout-validate';
 import { handler as enrich } from '../../lambda/fanout-enrich';

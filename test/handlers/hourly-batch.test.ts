@@ -1,3 +1,4 @@
+import './quiet';
 import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { handler } from '../../lambda/hourly-batch';
 import { batchHourFromEvent, previousHour, runHourlyBatch } from '../../core/batch/hourly';

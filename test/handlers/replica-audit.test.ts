@@ -1,3 +1,4 @@
+import './quiet';
 import { handler as replica } from '../../lambda/replica-processor';
 import { handler as audit } from '../../lambda/audit-recorder';
 import { queryHistory, recordAuditEvent } from '../../core/audit';

@@ -1,3 +1,4 @@
+import './quiet';
 import { handler } from '../../lambda/upload-processor';
 import { HandlerFixture, lambdaContext, s3Event, startHandlerFixture } from './fixture';
 
