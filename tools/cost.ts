@@ -7,15 +7,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '../lib/app';
-import { loadEnvironmentConfig } from '../lib/config';
+import { loadEnvironmentConfig, resourceNames } from '../lib/config';
+import { StorageStack } from '../lib/stacks/storage-stack';
 import { EU_CENTRAL_1_PRICES, costTable, lifecycleRulesFromCfn } from '../lib/cost/lifecycle-cost';
 
 export function storageBucketProperties(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  // Only the storage template is read: skip bundling the functions.
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const { storage } = buildApp(app, loadEnvironmentConfig('dev'));
+  // The storage stack alone, exactly as bin/app.ts builds it; no function is needed to read it.
+  const config = loadEnvironmentConfig('dev');
+  const app = new App({ context: cdkJson.context });
+  const storage = new StorageStack(app, resourceNames('dev').stacks.storage, { env: { region: config.primaryRegion }, config });
   const id = storage.getLogicalId(storage.bucket.node.defaultChild as s3.CfnBucket);
   const resources = Template.fromStack(storage).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
   const bucket = resources[id];

@@ -98,5 +98,5 @@ describe('npm run cost', () => {
       expect(table).toContain(level);
     }
     expect(table).toContain('| Small Team | 100 GB | 10,000 | $2.48 | $1.02 | 59% | $0.63 | 74% |');
-  });
+  }, 180_000);
 });
