@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
@@ -73,6 +74,8 @@ export class LocalRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.clients = new ClientPool(options.endpoint);
+    // Every queue poller listens on this one signal.
+    setMaxListeners(0, this.abort.signal);
     this.replicator = new Replicator(this.clients, provisioned.buckets);
   }
 
