@@ -84,3 +84,22 @@ test('the opt-in S3 Select engine feeds the same filter and gives the same repor
     process.env.LOG_ANALYSIS_ENGINE = 'stream';
   }
 });
+
+test('an alert whose publish failed is published by the retry of the same run, once', async () => {
+  const hour = '2025-11-15-15';
+  await h.put(`logs/${hour}/agent-1.log`, [line('ERROR', 'a'), line('ERROR', 'b'), line('ERROR', 'c')].join('\n'));
+  const topic = process.env.TOPIC_ARN ?? '';
+  // A real failure from the emulator: the topic does not exist, so Publish throws after the claim.
+  process.env.TOPIC_ARN = `${topic}-missing`;
+  try {
+    await expect(handler({ hour, id: 'run-1' }, context)).rejects.toThrow();
+  } finally {
+    process.env.TOPIC_ARN = topic;
+  }
+  expect((await h.kv.get(`alert/error-spike-${hour}`))?.value).toMatchObject({ notified: false, owner: 'run-1' });
+  expect(await handler({ hour, id: 'run-2' }, context)).toMatchObject({ alert: 'claimed-by-other' });
+  expect(await handler({ hour, id: 'run-1' }, context)).toMatchObject({ alert: 'published' });
+  expect(await handler({ hour, id: 'run-1' }, context)).toMatchObject({ alert: 'already-notified' });
+  expect((await h.notifications()).map((n) => n.message.hour)).toEqual([hour]);
+  expect((await h.kv.get('alert/error-spike'))?.value).toBe(2);
+});
