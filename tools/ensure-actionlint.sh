@@ -10,10 +10,14 @@ bin="$root/.venv/bin/actionlint"
 if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null | head -1)" = "$version" ]; then
   exit 0
 fi
-command -v go >/dev/null || { echo "error: Go 1.22 or later is needed to build actionlint $version for the workflow lint test; install Go and re-run" >&2; exit 3; }
+# Non-interactive shells (CI) may not have Go's default install directory on PATH.
+go="$(command -v go || true)"
+if [ -z "$go" ] && [ -x /usr/local/go/bin/go ]; then go=/usr/local/go/bin/go; fi
+[ -n "$go" ] || { echo "error: Go 1.22 or later is needed to build actionlint $version for the workflow lint test; install Go and re-run" >&2; exit 3; }
+if [ -z "${HOME:-}" ]; then export GOPATH="$root/.venv/go" GOCACHE="$root/.venv/go-cache"; fi
 mkdir -p "$root/.venv/bin"
 exec 9>"$root/.venv.lock"
 flock 9
 if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null | head -1)" = "$version" ]; then exit 0; fi
 echo "building actionlint $version (first run only)..." >&2
-GOBIN="$root/.venv/bin" GOTOOLCHAIN=local GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$version" >&2
+GOBIN="$root/.venv/bin" GOTOOLCHAIN=local GOFLAGS=-mod=mod "$go" install "github.com/rhysd/actionlint/cmd/actionlint@$version" >&2
