@@ -2,8 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
 import { grantKvstoreNamespaces, grantObjectRead, grantPublish, grantTableItems } from '../constructs/grants';
 
-/** Matches uploads/**.csv at any depth (EventBridge wildcard: `*` spans `/`; moto supports it too). */
-export const UPLOADS_CSV_KEY = [{ wildcard: 'uploads/*.csv' }];
+/**
+ * Matches uploads/**.csv at any depth (EventBridge wildcard: `*` spans `/`; moto supports it too).
+ * Wildcards are case-sensitive, so the upper-case extension some exporters write is listed too.
+ */
+export const UPLOADS_CSV_KEY = [{ wildcard: 'uploads/*.csv' }, { wildcard: 'uploads/*.CSV' }];
 
 /**
  * Pattern 1: uploads/**.csv Object Created → upload-processor (streamed CSV analysis) → kvstore

@@ -46,6 +46,8 @@ const event = (detailType: string, bucket: string, key: string) => ({
 const SAMPLES: Array<{ name: string; entry: ReturnType<typeof event>; expect: string[] }> = [
   { name: 'csv upload', entry: event('Object Created', PRIMARY, 'uploads/data.csv'), expect: ['upload-processor', 'audit-recorder'] },
   { name: 'nested csv upload', entry: event('Object Created', PRIMARY, 'uploads/2026-11-25-07/team/x.csv'), expect: ['upload-processor', 'audit-recorder'] },
+  { name: 'upper-case extension', entry: event('Object Created', PRIMARY, 'uploads/EXPORT.CSV'), expect: ['upload-processor', 'audit-recorder'] },
+  { name: 'csv-like name without the extension', entry: event('Object Created', PRIMARY, 'uploads/data.csv.gz'), expect: ['audit-recorder'] },
   { name: 'json upload', entry: event('Object Created', PRIMARY, 'uploads/data.json'), expect: ['audit-recorder'] },
   { name: 'csv outside uploads/', entry: event('Object Created', PRIMARY, 'reports/uploads/data.csv'), expect: ['audit-recorder'] },
   { name: 'csv deleted', entry: event('Object Deleted', PRIMARY, 'uploads/data.csv'), expect: ['audit-recorder'] },
