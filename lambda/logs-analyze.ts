@@ -115,7 +115,8 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
     );
   }
   metrics.publishStoredMetrics();
-  const result = { hour, engine, files: keys.length, lines, errors, threshold, alert, report: errorsKey(hour) };
+  // Select returns only the matching lines, so the number scanned is known on the streaming path only.
+  const result = { hour, engine, files: keys.length, lines: engine === 'stream' ? lines : null, errors, threshold, alert, report: errorsKey(hour) };
   logger.info('log analysis done', result);
   return result;
 }

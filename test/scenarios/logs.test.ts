@@ -78,7 +78,7 @@ test('the opt-in S3 Select engine feeds the same filter and gives the same repor
   process.env.LOG_ANALYSIS_ENGINE = 'select';
   try {
     const result = await handler({ hour: '2025-11-15-14', id: 'select-run' }, context);
-    expect(result).toMatchObject({ engine: 'select', files: 3, errors: 3 });
+    expect(result).toMatchObject({ engine: 'select', files: 3, lines: null, errors: 3 });
     expect((await errorsOf('2025-11-15-14')).map((e) => e.msg).sort()).toEqual(['db timeout', 'disk full', 'oom']);
   } finally {
     process.env.LOG_ANALYSIS_ENGINE = 'stream';
