@@ -45,7 +45,8 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
   const { applied } = await setIfNewer(kv, [{ key: statusKey(target), value: status as unknown as KvValue }], eventOrder(event));
   metrics.addMetric(`codegen_${status.status}`, MetricUnit.Count, 1);
   if (status.status === 'invalid') logger.warn(`component ${target.file} rejected: ${status.reason ?? ''}`);
-  if (!applied) return { file: target.file, status: status.status, stale: true };
+  // Not applied means a newer version of this file is already recorded, or this is a retry after a
+  // crash: evaluate the session anyway, or a crash between the two steps would never merge.
 
   const statuses: ComponentStatus[] = [];
   const recordKey = mergeRecordKey(target.session);
@@ -53,7 +54,7 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
     if (item.key !== recordKey) statuses.push(item.value as unknown as ComponentStatus);
   }
   const decision = decideMerge(statuses);
-  if (!decision.ready) return { file: target.file, status: status.status, merge: decision.reason };
+  if (!decision.ready) return { file: target.file, status: status.status, ...(applied ? {} : { stale: true }), merge: decision.reason };
 
   const report = mergeReport(target.session, decision, new Date().toISOString());
   const outcome = await notifyOnce(kv, recordKey, identityKey(identity), { components: decision.expected, expectedFrom: decision.source }, async () => {
@@ -77,5 +78,5 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
     });
   });
   logger.info(`session ${target.session}: merge ${outcome}`);
-  return { file: target.file, status: status.status, merge: outcome };
+  return { file: target.file, status: status.status, ...(applied ? {} : { stale: true }), merge: outcome };
 });

@@ -93,3 +93,20 @@ test('race: the last components processed concurrently still merge exactly once'
   expect(await h.notifications()).toHaveLength(1);
   expect(await mergedKeys('s4')).toHaveLength(5);
 });
+
+test('a merge that failed midway (publish error) completes on the retry of the same event, once', async () => {
+  for (const [f, b] of [['api.py', API], ['models.py', MODELS], ['tests.py', TESTS]] as const) await handler(await upload('s5', f, b), context);
+  const last = await upload('s5', 'README.md', README);
+  const topic = process.env.TOPIC_ARN ?? '';
+  process.env.TOPIC_ARN = `${topic}-missing`;
+  try {
+    await expect(handler(last, context)).rejects.toThrow();
+  } finally {
+    process.env.TOPIC_ARN = topic;
+  }
+  expect(await h.notifications()).toEqual([]);
+  // The retry finds its status already recorded (not newer) and must still finish the merge.
+  expect(await handler(resent(last), context)).toMatchObject({ stale: true, merge: 'published' });
+  expect(await mergedKeys('s5')).toHaveLength(5);
+  expect(await h.notifications()).toHaveLength(1);
+});
