@@ -28,6 +28,9 @@ export const handler = objectEventHandler('models-lineage', async ({ identity, e
   };
   const kv = kvstore();
   const previous = (await kv.get(modelLineageKey(model)))?.value;
+  // A model re-uploaded with another dataset leaves the old dataset's list, in the same transaction.
+  const prevDataset = previous && typeof previous === 'object' && !Array.isArray(previous) ? previous.dataset : undefined;
+  const stale = typeof prevDataset === 'string' && prevDataset !== datasetVersion ? [datasetModelKey(prevDataset, model)] : [];
   const { applied } = await setIfNewer(
     kv,
     [
@@ -35,9 +38,7 @@ export const handler = objectEventHandler('models-lineage', async ({ identity, e
       { key: datasetModelKey(datasetVersion, model), value: link },
     ],
     eventOrder(event),
+    stale,
   );
-  // A model re-uploaded with another dataset must leave the old dataset's list.
-  const prevDataset = previous && typeof previous === 'object' && !Array.isArray(previous) ? previous.dataset : undefined;
-  if (applied && typeof prevDataset === 'string' && prevDataset !== datasetVersion) await kv.delete(datasetModelKey(prevDataset, model));
   return { model: link.model, dataset: datasetVersion, applied };
 });

@@ -23,13 +23,19 @@ export interface OrderedEntry {
   readonly value: KvValue;
 }
 
-/** Writes all entries or none (one transaction): they describe one fact, e.g. version and commit. */
-export async function setIfNewer(kv: KvStore, entries: OrderedEntry[], order: string): Promise<{ applied: boolean }> {
+/**
+ * Writes all entries or none (one transaction): they describe one fact, e.g. version and commit.
+ * `remove` keys are deleted in the same transaction (a fact that the new one replaces).
+ */
+export async function setIfNewer(kv: KvStore, entries: OrderedEntry[], order: string, remove: string[] = []): Promise<{ applied: boolean }> {
   const now = new Date().toISOString();
+  const deletes = remove.map((key) => ({
+    Delete: { TableName: kv.tableName, Key: { [KVSTORE_KEY.partitionKey]: namespaceOf(key), [KVSTORE_KEY.sortKey]: key } },
+  }));
   try {
     await kv.doc.send(
       new TransactWriteCommand({
-        TransactItems: entries.map((e) => ({
+        TransactItems: [...deletes, ...entries.map((e) => ({
           Put: {
             TableName: kv.tableName,
             Item: {
@@ -43,7 +49,7 @@ export async function setIfNewer(kv: KvStore, entries: OrderedEntry[], order: st
             ExpressionAttributeNames: { '#ord': ORDER_ATTRIBUTE },
             ExpressionAttributeValues: { ':ord': order },
           },
-        })),
+        }))],
       }),
     );
     return { applied: true };
