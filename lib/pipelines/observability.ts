@@ -126,6 +126,34 @@ function dashboard(
         graph('critical/ replication latency (s) and failures', [m.latency], [m.failed]),
         graph('SNS notifications failed', m.snsFailed),
       ],
+      replicaRegionRow(ctx, graph),
     ],
   });
+}
+
+/**
+ * The replica region's functions are in another stack and region, so the dashboard cannot name
+ * them; a cross-region SEARCH over the replica pipelines stack's name prefix (CloudFormation
+ * prefixes generated function and queue names with it) shows every one of them, present or future.
+ */
+function replicaRegionRow(ctx: PipelineContext, graph: (title: string, left: cloudwatch.IMetric[]) => cloudwatch.GraphWidget): cloudwatch.IWidget[] {
+  const stackName = resourceNames(ctx.config.name).stacks.replicaPipelines;
+  const search = (dimension: string, metricName: string, stat: string, period: Duration) =>
+    new cloudwatch.MathExpression({
+      expression: `SEARCH('{${dimension}} MetricName="${metricName}" "${stackName}"', '${stat}', ${period.toSeconds()})`,
+      usingMetrics: {},
+      // A dynamic label names each series by its function or queue instead of repeating the query.
+      label: `${metricName} \${PROP('Dim.${dimension.split(',')[1]}')}`,
+      searchRegion: ctx.config.replicaRegion,
+      period,
+    });
+  return [
+    graph(`${ctx.config.replicaRegion}: function errors and invocations`, [
+      search('AWS/Lambda,FunctionName', 'Errors', 'Sum', PERIOD),
+      search('AWS/Lambda,FunctionName', 'Invocations', 'Sum', PERIOD),
+    ]),
+    graph(`${ctx.config.replicaRegion}: dead-letter queue depth`, [
+      search('AWS/SQS,QueueName', 'ApproximateNumberOfMessagesVisible', 'Maximum', Duration.minutes(1)),
+    ]),
+  ];
 }

@@ -184,6 +184,19 @@ describe.each(ENVS)('%s dashboard', (env: EnvironmentName) => {
     }
     for (const metric of ['ReplicationLatency', 'OperationsFailedReplication', 'NumberOfNotificationsFailed']) expect(body).toContain(metric);
   });
+
+  test('the dashboard also covers the replica region: errors, invocations and DLQ depth of every replica function, by cross-region search', () => {
+    const d = Object.values(Template.fromStack(b.stacks.pipelines).findResources('AWS::CloudWatch::Dashboard'))[0] as Json;
+    const body = JSON.parse(JSON.stringify((d.Properties as Json).DashboardBody).replace(/\{"Ref":"AWS::Region"\}/g, '"eu-central-1"')) as { 'Fn::Join': [string, string[]] };
+    const widgets = (JSON.parse(body['Fn::Join'][1].join('')) as { widgets: Array<{ properties: { title: string; metrics: Array<Array<{ expression?: string; region?: string }>> } }> }).widgets;
+    const replicaSeries = widgets.filter((w) => w.properties.title.startsWith('us-west-2:')).flatMap((w) => w.properties.metrics.flat());
+    const expected = [
+      `SEARCH('{AWS/Lambda,FunctionName} MetricName="Errors" "Blob-${env}-ReplicaPipelines"', 'Sum', 300)`,
+      `SEARCH('{AWS/Lambda,FunctionName} MetricName="Invocations" "Blob-${env}-ReplicaPipelines"', 'Sum', 300)`,
+      `SEARCH('{AWS/SQS,QueueName} MetricName="ApproximateNumberOfMessagesVisible" "Blob-${env}-ReplicaPipelines"', 'Maximum', 60)`,
+    ];
+    expect(replicaSeries.map((m) => [m.expression, m.region])).toEqual(expected.map((e) => [e, 'us-west-2']));
+  });
 });
 
 test('observability is registered last in both regions, so it sees every function', () => {
