@@ -83,8 +83,8 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   const body = new PassThrough();
   const upload = new Upload({ client: clients.s3, params: { Bucket: bucket, Key: errorsKey(hour), Body: body, ContentType: 'application/json' } });
   const uploaded = upload.done();
-  // If the upload fails early, stop writing instead of filling the pipe.
-  uploaded.catch(() => body.destroy());
+  // If the upload fails, destroying the body with its error fails any write waiting on drain.
+  uploaded.catch((err: unknown) => body.destroy(err as Error));
   const writer = new JsonArrayWriter(body);
 
   const keys: string[] = [];
