@@ -82,6 +82,13 @@ describe('log analysis', () => {
   });
 });
 
+test('log filter: a read error mid-file fails the run instead of reporting a truncated hour', async () => {
+  const input = new Readable({ read() {} });
+  input.push('{"level":"ERROR","msg":"x"}\n');
+  setTimeout(() => input.destroy(new Error('socket reset')), 10);
+  await expect(filterErrors(input, () => undefined)).rejects.toThrow('socket reset');
+});
+
 describe('artifacts', () => {
   test('metadata must name the path version and a commit', () => {
     const a = parseArtifactKey('artifacts/v1.0.0/app.zip');
