@@ -77,8 +77,12 @@ test('lineage: models link to their dataset both ways; queries are kvstore list/
   expect(await keysUnder(h.kv, 'lineage/dataset/v1.0.0/models/')).toEqual(['lineage/dataset/v1.0.0/models/v1.0/model.pkl', 'lineage/dataset/v1.0.0/models/v1.1/model.pkl']);
   expect((await h.kv.get('lineage/model/v2.0/model.pkl'))?.value).toMatchObject({ dataset: 'v1.1.0', key: 'models/v2.0/model.pkl', trainedAt: '1731696000' });
 
-  // Retrained on another dataset: the model leaves the old dataset's list.
-  await lineage(await model('models/v1.1/model.pkl', 'v1.1.0'), context);
+  // Retrained on another dataset: the model leaves the old dataset's list. A duplicate of the
+  // relink (after the idempotency record is gone) changes nothing.
+  const relink = await model('models/v1.1/model.pkl', 'v1.1.0');
+  expect(await lineage(relink, context)).toMatchObject({ applied: true });
+  await h.forgetIdempotency();
+  expect(await lineage(resent(relink), context)).toMatchObject({ applied: false });
   expect(await keysUnder(h.kv, 'lineage/dataset/v1.0.0/models/')).toEqual(['lineage/dataset/v1.0.0/models/v1.0/model.pkl']);
   expect(await keysUnder(h.kv, 'lineage/dataset/v1.1.0/models/')).toEqual(['lineage/dataset/v1.1.0/models/v1.1/model.pkl', 'lineage/dataset/v1.1.0/models/v2.0/model.pkl']);
 
