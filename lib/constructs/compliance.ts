@@ -36,13 +36,18 @@ export function isPrefixScopedObjectResource(finding: string): boolean {
   return /^Resource::[^*/]+\/[^*/]+\/.*$/.test(finding);
 }
 
-function acknowledgedReason(finding: string, statements: iam.PolicyStatement[]): string | undefined {
+interface RawStatement {
+  readonly actions: string[];
+  readonly resources: unknown[];
+}
+
+function acknowledgedReason(finding: string, statements: RawStatement[]): string | undefined {
   if (isPrefixScopedObjectResource(finding)) return PREFIX_SCOPED_OBJECTS;
   if (finding === 'Action::kms:GenerateDataKey*' || finding === 'Action::kms:ReEncrypt*') {
     const action = finding.slice('Action::'.length);
     const onlyKeys = statements
       .filter((s) => s.actions.includes(action))
-      .every((s) => s.resources.length > 0 && !s.resources.includes('*'));
+      .every((s) => s.resources.length > 0 && s.resources.every((r) => !JSON.stringify(r).includes('*')));
     return onlyKeys ? KMS_ACTION_FAMILY : undefined;
   }
   return undefined;
@@ -73,16 +78,13 @@ class AcknowledgeScopedWildcards implements IAspect {
   }
 }
 
-function policyStatements(node: iam.CfnPolicy): iam.PolicyStatement[] {
-  const resolved = Stack.of(node).resolve(node.policyDocument) as { Statement?: unknown[] };
-  return (resolved.Statement ?? []).map((s) => iam.PolicyStatement.fromJson(normaliseStatement(s)));
-}
-
-/** fromJson accepts only strings for Resource; flatten intrinsic references the way cdk-nag does. */
-function normaliseStatement(s: unknown): unknown {
-  const st = s as { Resource?: unknown };
-  const res = Array.isArray(st.Resource) ? st.Resource : st.Resource === undefined ? [] : [st.Resource];
-  return { ...st, Resource: res.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) };
+/** Allow statements of the resolved policy document, with Action and Resource as arrays. */
+function policyStatements(node: iam.CfnPolicy): RawStatement[] {
+  const resolved = Stack.of(node).resolve(node.policyDocument) as { Statement?: Array<Record<string, unknown>> };
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  return (resolved.Statement ?? [])
+    .filter((s) => s.Effect === 'Allow')
+    .map((s) => ({ actions: list(s.Action).map(String), resources: list(s.Resource) }));
 }
 
 export function acknowledgePrefixScopedWildcards(scope: IConstruct): void {
