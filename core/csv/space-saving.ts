@@ -6,8 +6,9 @@
  * and each reported count over-estimates the true count by at most `error` (≤ n / capacity). With
  * the default capacity of 64 and the top 5 reported, any value above ~1.6% of the rows is found.
  *
- * Counters sit in buckets by count (the "stream summary"), so a hit and an eviction are O(1):
- * high-cardinality columns evict on almost every row.
+ * Evictions take a minimum counter from a cached list of all counters at the minimum count, so one
+ * O(capacity) scan serves many evictions (counts only grow; newcomers enter above the minimum), and a
+ * hit is one Map lookup: high- and low-cardinality columns both stay cheap per row.
  */
 export interface TopValue {
   readonly value: string;
@@ -23,8 +24,9 @@ interface Counter {
 
 export class SpaceSaving {
   private readonly counters = new Map<string, Counter>();
-  private readonly buckets = new Map<number, Set<string>>();
-  private min = 0;
+  /** Keys that had the minimum count at the last scan; stale entries are skipped on use. */
+  private minKeys: string[] = [];
+  private minCount = 0;
 
   constructor(readonly capacity = 64) {
     if (capacity < 1) throw new Error('SpaceSaving capacity must be at least 1');
@@ -33,26 +35,15 @@ export class SpaceSaving {
   add(value: string): void {
     const hit = this.counters.get(value);
     if (hit) {
-      this.move(value, hit, hit.count + 1);
+      hit.count++;
       return;
     }
     if (this.counters.size < this.capacity) {
-      const c = { count: 0, error: 0 };
-      this.counters.set(value, c);
-      this.place(value, c, 1);
-      this.min = 1;
+      this.counters.set(value, { count: 1, error: 0 });
       return;
     }
-    const victims = this.buckets.get(this.min);
-    const victim = victims?.values().next().value;
-    if (victims === undefined || victim === undefined) throw new Error('SpaceSaving: no counter at the minimum count');
-    victims.delete(victim);
-    if (victims.size === 0) this.buckets.delete(this.min);
-    this.counters.delete(victim);
-    const c = { count: 0, error: this.min };
-    this.counters.set(value, c);
-    this.place(value, c, this.min + 1);
-    if (!this.buckets.has(this.min)) this.min++;
+    const min = this.takeMinimum();
+    this.counters.set(value, { count: min + 1, error: min });
   }
 
   top(n: number): TopValue[] {
@@ -62,22 +53,27 @@ export class SpaceSaving {
       .slice(0, n);
   }
 
-  private move(value: string, c: Counter, to: number): void {
-    const from = this.buckets.get(c.count);
-    if (from) {
-      from.delete(value);
-      if (from.size === 0) {
-        this.buckets.delete(c.count);
-        if (this.min === c.count) this.min = to;
+  /** Removes one counter holding the minimum count and returns that count. */
+  private takeMinimum(): number {
+    for (;;) {
+      const key = this.minKeys.pop();
+      if (key === undefined) {
+        this.rescan();
+        continue;
+      }
+      const c = this.counters.get(key);
+      if (c && c.count === this.minCount) {
+        this.counters.delete(key);
+        return c.count;
       }
     }
-    this.place(value, c, to);
   }
 
-  private place(value: string, c: Counter, to: number): void {
-    c.count = to;
-    let b = this.buckets.get(to);
-    if (!b) this.buckets.set(to, (b = new Set()));
-    b.add(value);
+  private rescan(): void {
+    let min = Infinity;
+    for (const c of this.counters.values()) if (c.count < min) min = c.count;
+    this.minCount = min;
+    this.minKeys = [];
+    for (const [k, c] of this.counters) if (c.count === min) this.minKeys.push(k);
   }
 }

@@ -97,3 +97,26 @@ test('the stored record fits one DynamoDB item even for very wide files', () => 
   expect(record).toMatchObject({ status: 'succeeded', columnsTruncated: expect.any(Number) });
   expect(failedRecord(id, 'why')).toMatchObject({ status: 'failed', reason: 'why', key: 'uploads/wide.csv' });
 });
+
+test('SpaceSaving bounds hold on a skewed high-cardinality stream: count - error ≤ true count ≤ count', () => {
+  const s = new SpaceSaving(16);
+  const truth = new Map<string, number>();
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const n = 20_000;
+  for (let i = 0; i < n; i++) {
+    // Zipf-like: a few values dominate, a long tail of one-offs forces evictions.
+    const v = rand() < 0.5 ? `hot-${Math.floor(rand() * 4)}` : `tail-${Math.floor(rand() * 5000)}`;
+    truth.set(v, (truth.get(v) ?? 0) + 1);
+    s.add(v);
+  }
+  const top = s.top(16);
+  expect(top).toHaveLength(16);
+  for (const t of top) {
+    const real = truth.get(t.value) ?? 0;
+    expect(t.count - t.error).toBeLessThanOrEqual(real);
+    expect(t.count).toBeGreaterThanOrEqual(real);
+    expect(t.error).toBeLessThanOrEqual(n / 16);
+  }
+  expect(top.slice(0, 4).map((t) => t.value).sort()).toEqual(['hot-0', 'hot-1', 'hot-2', 'hot-3']);
+});
