@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import {
   ComponentStatus,
   MAX_COMPONENT_BYTES,
+  MERGE_REPORT,
   decideMerge,
   mergeRecordKey,
   mergeReport,
@@ -47,7 +48,6 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
   if (status.status === 'invalid') logger.warn(`component ${target.file} rejected: ${status.reason ?? ''}`);
   // Not applied means a newer version of this file is already recorded, or this is a retry after a
   // crash: evaluate the session anyway, or a crash between the two steps would never merge.
-
   const statuses: ComponentStatus[] = [];
   const recordKey = mergeRecordKey(target.session);
   for await (const item of kv.list(sessionPrefix(target.session))) {
@@ -66,7 +66,7 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
     await clients.s3.send(
       new PutObjectCommand({
         Bucket: identity.bucket,
-        Key: mergedObjectKey(target.session, 'report.json'),
+        Key: mergedObjectKey(target.session, MERGE_REPORT),
         Body: `${JSON.stringify(report, null, 2)}\n`,
         ContentType: 'application/json',
       }),

@@ -11,6 +11,8 @@ export const DEFAULT_COMPONENTS: readonly string[] = ['api.py', 'models.py', 'te
 export const MANIFEST_FILE = 'manifest.json';
 /** The merge output directory and the kvstore record of the merge share this name. */
 export const MERGED = 'merged';
+/** merged/report.json; a component of that name would collide with it. */
+export const MERGE_REPORT = 'report.json';
 /** Generated source above this size is rejected: it is read into memory to be parsed. */
 export const MAX_COMPONENT_BYTES = 1024 * 1024;
 
@@ -54,7 +56,7 @@ const manifestSchema = z.object({
         .string()
         .min(1)
         .refine((f) => !f.startsWith('/') && !f.split('/').includes('..'), 'must be a relative file name inside the session')
-        .refine((f) => f !== MANIFEST_FILE && f !== MERGED && !f.startsWith(`${MERGED}/`), 'manifest.json and merged/ are reserved'),
+        .refine((f) => f !== MANIFEST_FILE && f !== MERGE_REPORT && f !== MERGED && !f.startsWith(`${MERGED}/`), 'manifest.json, report.json and merged/ are reserved'),
     )
     .min(1, 'list at least one component')
     .refine((a) => new Set(a).size === a.length, 'components must be unique'),

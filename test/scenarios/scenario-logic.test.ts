@@ -35,6 +35,7 @@ describe('codegen', () => {
     const m = validateComponent('manifest.json', Buffer.from('{"components":["a.py","a.py"]}'), 30);
     expect(m.status).toBe('invalid');
     expect(validateComponent('manifest.json', Buffer.from('{"components":["a.py"]}'), 23).components).toEqual(['a.py']);
+    expect(validateComponent('manifest.json', Buffer.from('{"components":["report.json"]}'), 30).reason).toMatch(/reserved/);
   });
 
   const st = (file: string, status: ComponentStatus['status'], components?: string[]): ComponentStatus => ({
