@@ -94,6 +94,15 @@ export class DrillProbe {
     return this.queueDepth(fn.deadLetterQueueArn?.split(':')[3] ?? fn.region, fn.deadLetterQueueUrl);
   }
 
+  /** The error Lambda recorded on each dead-lettered event ("ErrorType: ErrorMessage"), without consuming them. */
+  async deadLetterErrors(fn: LocalFunction): Promise<string[]> {
+    if (!fn.deadLetterQueueUrl) return [];
+    const res = await this.pool.get(fn.deadLetterQueueArn?.split(':')[3] ?? fn.region).sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: fn.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }),
+    );
+    return (res.Messages ?? []).map((m) => `${m.MessageAttributes?.ErrorType?.StringValue ?? 'Error'}: ${m.MessageAttributes?.ErrorMessage?.StringValue ?? ''}`);
+  }
+
   /** Pattern 1 and the audit trail's effects for each uploaded key, read back from the emulator. */
   async effects(uploads: readonly Uploaded[]): Promise<Map<string, EffectCounts>> {
     const published = new Map<string, number>();

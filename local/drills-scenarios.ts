@@ -3,6 +3,7 @@ import { ListObjectVersionsCommand, ListObjectsV2Command } from '@aws-sdk/client
 import { randomUUID } from 'node:crypto';
 import { redrive } from '../tools/redrive';
 import type { BatchSummary } from '../core/batch/hourly';
+import { freezeEmulator } from './drills-emulator';
 import { DrillFigures, DrillProbe } from './drills-probe';
 import type { LocalStack } from './stack';
 
@@ -28,13 +29,13 @@ async function withProbe<T>(stack: LocalStack, body: (p: DrillProbe) => Promise<
 }
 
 /**
- * (d) `uploads` CSVs PUT as fast as 25 parallel clients go (the issue: 500 within 10 s); every one
+ * (d) `uploads` CSVs PUT as fast as 50 parallel clients go (the issue: 500 within 10 s); every one
  * must be analysed, notified and audited exactly once.
  */
 export function burstDrill(stack: LocalStack, opts: { uploads: number; idleTimeoutMs?: number }): Promise<DrillFigures> {
   return withProbe(stack, async (probe) => {
     const t0 = Date.now();
-    const uploads = await probe.uploadCsvs(`uploads/drill-burst-${run()}/`, opts.uploads, { concurrency: 25 });
+    const uploads = await probe.uploadCsvs(`uploads/drill-burst-${run()}/`, opts.uploads, { concurrency: 50 });
     const uploadSeconds = (Date.now() - t0) / 1000;
     await stack.waitForIdle(opts.idleTimeoutMs ?? 600_000);
     const drainedSeconds = (Date.now() - t0) / 1000;
@@ -144,7 +145,10 @@ export function dlqRedriveDrill(stack: LocalStack, opts: { uploads: number; idle
  * retry), and the hour is re-run (a new event, as an operator or the next tick would), and the
  * summary must count every object exactly once with every original processed.
  */
-export function batchCrashDrill(stack: LocalStack, opts: { objects: number; rows?: number; crashAfter?: number; idleTimeoutMs?: number }): Promise<DrillFigures> {
+export function batchCrashDrill(
+  stack: LocalStack,
+  opts: { objects: number; rows?: number; crashAfter?: number; freezeMs?: number; idleTimeoutMs?: number },
+): Promise<DrillFigures> {
   return withProbe(stack, async (probe) => {
     const rows = opts.rows ?? 5;
     const fn = probe.fn(BATCH);
@@ -171,15 +175,17 @@ export function batchCrashDrill(stack: LocalStack, opts: { objects: number; rows
       detail: { hour },
     };
     const environment = probe.environmentOf(fn);
+    let settled: string | undefined;
     const first = environment.invoke(event).then(
-      () => 'completed',
-      (err: Error) => `crashed (${err.message})`,
+      () => (settled = 'completed'),
+      (err: Error) => (settled = `crashed (${err.message})`),
     );
     const crashAfter = opts.crashAfter ?? Math.max(1, Math.floor(opts.objects / 3));
     const doneAtCrash = await DrillProbe.until('the batch to be midway', async () => {
+      if (settled) throw new Error(`the batch ended before the crash point: ${settled}`);
       const c = await markers();
       return c >= crashAfter ? c : undefined;
-    });
+    }, Math.max(60_000, opts.objects * 2_000));
     await environment.stop();
     const firstOutcome = await first;
     const remainingAtCrash = ((await probe.aws.s3.send(new ListObjectsV2Command({ Bucket: stack.outputs.bucket, Prefix: `uploads/${hour}/` }))).KeyCount ?? 0);
@@ -189,9 +195,20 @@ export function batchCrashDrill(stack: LocalStack, opts: { objects: number; rows
     await probe.invokeAsync(fn, event);
     await stack.waitForIdle(opts.idleTimeoutMs ?? 600_000);
     const retryDeadLettered = (await probe.dlqDepth(fn)) - dlqBefore;
+    const retryError = retryDeadLettered ? ((await probe.deadLetterErrors(fn)).pop() ?? '') : '';
     const afterRetry = (await probe.kv.get(`batch/processed-${hour}`))?.value as BatchSummary | undefined;
     // The hour re-run: a new event for the same hour (what the runbook says to do after a crash).
+    // Midway through it, the emulator freezes (AWS unreachable) and comes back.
+    const doneBeforeRerun = await markers();
     await probe.invokeAsync(fn, { ...event, id: randomUUID() });
+    let frozenAt = -1;
+    if (opts.freezeMs) {
+      frozenAt = await DrillProbe.until('the re-run to be midway', async () => {
+        const c = await markers();
+        return c > doneBeforeRerun ? c : undefined;
+      });
+      await freezeEmulator(stack, opts.freezeMs);
+    }
     await stack.waitForIdle(opts.idleTimeoutMs ?? 600_000);
 
     const summary = (await probe.kv.get(`batch/processed-${hour}`))?.value as BatchSummary | undefined;
@@ -211,6 +228,10 @@ export function batchCrashDrill(stack: LocalStack, opts: { objects: number; rows
       firstOutcome,
       retryOfSameEvent: retryDeadLettered ? 'dead-lettered' : afterRetry?.objects === uploads.length ? 'completed the batch' : 'returned without completing',
       completedByRetry: afterRetry?.objects === uploads.length,
+      retryError: retryError.slice(0, 200),
+      emulatorFrozenMs: opts.freezeMs ?? 0,
+      frozenAtObjects: frozenAt,
+      frozenMidRun: frozenAt > doneBeforeRerun && frozenAt < uploads.length,
       rowsCounted: summary?.rows ?? 0,
       rowsExpected: uploads.length * rows,
       bytesCounted: summary?.bytes ?? 0,

@@ -163,3 +163,52 @@ export class FunctionWorker {
     if (w) await w.terminate();
   }
 }
+
+/**
+ * Lambda scales out with one execution environment per concurrent invocation; the pool does the
+ * same up to `maxConcurrency` workers per function, created on demand, so a burst of events is
+ * handled in parallel instead of queueing behind one worker.
+ */
+export class FunctionPool {
+  private readonly idle: FunctionWorker[] = [];
+  private readonly all: FunctionWorker[] = [];
+  private readonly waiting: Array<(w: FunctionWorker) => void> = [];
+
+  constructor(
+    readonly fn: LocalFunction,
+    private readonly create: () => FunctionWorker,
+    private readonly maxConcurrency: number,
+  ) {}
+
+  private acquire(): Promise<FunctionWorker> {
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    if (this.all.length < this.maxConcurrency) {
+      const created = this.create();
+      this.all.push(created);
+      return Promise.resolve(created);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(w: FunctionWorker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  async invoke(event: unknown): Promise<unknown> {
+    const w = await this.acquire();
+    try {
+      return await w.invoke(event);
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.all.map((w) => w.stop()));
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}

@@ -10,7 +10,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { ClientPool, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './clients';
-import { FunctionWorker, InvocationError } from './lambda-worker';
+import { FunctionPool, FunctionWorker, InvocationError } from './lambda-worker';
 import type { LocalBucket, LocalFunction, LocalRule, Provisioned } from './provision';
 import { Replicator } from './replicator';
 import { parseSchedule } from './schedule';
@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   readonly retryDelaysMs: number[];
   /** Print SNS notifications as they arrive. */
   readonly tail: boolean;
+  /** Concurrent execution environments per function (Lambda scales out; default 4). */
+  readonly concurrency?: number;
   readonly output: (line: string) => void;
 }
 
@@ -56,7 +58,7 @@ export function findRule(rules: LocalRule[], query: string): LocalRule {
  */
 export class LocalRuntime {
   private readonly clients: ClientPool;
-  private readonly workers = new Map<string, FunctionWorker>();
+  private readonly workers = new Map<string, FunctionPool>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly watched: Watched[] = [];
   private readonly abort = new AbortController();
@@ -98,10 +100,10 @@ export class LocalRuntime {
     return Math.ceil(attempts * fn.timeoutSeconds + waits + 30);
   }
 
-  private worker(fn: LocalFunction): FunctionWorker {
+  private worker(fn: LocalFunction): FunctionPool {
     let w = this.workers.get(fn.arn);
     if (!w) {
-      w = new FunctionWorker(
+      const create = () => new FunctionWorker(
         fn,
         {
           ...fn.environment,
@@ -120,6 +122,7 @@ export class LocalRuntime {
         },
         this.options.output,
       );
+      w = new FunctionPool(fn, create, this.options.concurrency ?? 4);
       this.workers.set(fn.arn, w);
     }
     return w;

@@ -22,6 +22,10 @@ export interface LocalStackOptions {
   readonly cdkOut?: string;
   /** Print SNS notifications as they arrive. Default: !quiet. */
   readonly tail?: boolean;
+  /** Concurrent execution environments per function (default 4). */
+  readonly concurrency?: number;
+  /** Synthesize even when the cached assembly matches (cold-start measurements). */
+  readonly forceSynth?: boolean;
   /** Where runtime output goes; default console.log unless quiet. */
   readonly output?: (line: string) => void;
 }
@@ -114,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const t0 = Date.now();
   ensureVenv(options.quiet ?? false);
   const venvSeconds = (Date.now() - t0) / 1000;
-  const synth = options.cdkOut ? { dir: options.cdkOut, synthesized: false, seconds: 0 } : await synthEnvironment(env);
+  const synth = options.cdkOut ? { dir: options.cdkOut, synthesized: false, seconds: 0 } : await synthEnvironment(env, { force: options.forceSynth });
   const stacks = readAssembly(synth.dir);
 
   const t1 = Date.now();
@@ -130,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         endpoint,
         retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
         tail: options.tail ?? !options.quiet,
+        concurrency: options.concurrency,
         output,
       });
       await runtime.start();
