@@ -20,7 +20,7 @@ describe('environment configuration', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   test('exactly dev, staging and prod exist, and each one validates', () => {
     expect([...ENVIRONMENT_NAMES]).toEqual(['dev', 'staging', 'prod']);
