@@ -217,6 +217,11 @@ describe('Event-Driven Workflows: EventBridge enablement', () => {
     expect(storageProps.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
   });
 
+  test('the replica bucket emits EventBridge events too (processing of replicated objects), natively', () => {
+    const replicaProps = resourceOf(dev.replicaStorage, dev.replicaStorage.bucket).Properties as Json;
+    expect(replicaProps.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+  });
+
   test.each(['dev', 'staging', 'prod'] as const)(
     'no Custom::S3BucketNotifications and no Lambda that only configures a bucket (%s, acceptance 2)',
     (env) => {
