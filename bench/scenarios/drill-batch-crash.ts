@@ -1,0 +1,9 @@
+import { drillScenario } from '../../local/drills-bench';
+import { batchCrashDrill } from '../../local/drills-scenarios';
+
+/** Issue 7 drill (a): the hourly batch's Lambda dies midway; retry and re-run count every object once. */
+export default drillScenario(
+  'drill-batch-crash',
+  'drill: hourly-batch execution environment killed a third of the way through, the emulator frozen 3 s during the re-run; every object counted once',
+  (stack, quick) => batchCrashDrill(stack, { objects: quick ? 60 : 300, rows: 10, freezeMs: 3000 }),
+);
