@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
 import { CliError, EXIT } from '../../../core/cli-errors';
 import { uploadFile, uploadStream, UploadTarget } from '../../../core/transfer/upload';
@@ -38,11 +40,13 @@ export async function put(ctx: BlobContext, src: string, dst: string, flags: Put
   const loc = await ctx.object(dst);
   if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
   let size: number | undefined;
+  // Pipes and devices (`blob put <(cmd) …`, /dev/stdin) have no size: they stream like `-`.
+  let input: NodeJS.ReadableStream | undefined = src === '-' ? process.stdin : undefined;
   if (src !== '-') {
     const st = await stat(src);
     if (st.isDirectory()) throw new CliError(`${src} is a directory`, EXIT.USAGE, `use blob put-dir ${src} ${dst}`);
-    if (!st.isFile()) throw new CliError(`${src} is not a regular file`, EXIT.USAGE, 'pipe it instead: blob put - DST < SRC');
-    size = st.size;
+    if (st.isFile()) size = st.size;
+    else input = createReadStream(src);
   }
   const target: UploadTarget = {
     ...settings,
@@ -54,9 +58,9 @@ export async function put(ctx: BlobContext, src: string, dst: string, flags: Put
   const progress = createProgress('put', size, ctx.quiet);
   try {
     const result =
-      size === undefined
-        ? await uploadStream(s3, process.stdin, target, { concurrency, onProgress: (n) => progress.add(n) })
-        : await uploadFile(s3, src, size, target, { concurrency, onProgress: (n) => progress.add(n) });
+      input
+        ? await uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n) })
+        : await uploadFile(s3, src, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) });
     progress.stop();
     await printJson({
       uri: uri(loc),
