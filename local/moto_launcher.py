@@ -20,6 +20,7 @@ import uuid
 from typing import Any
 
 from moto.events import models as events_models
+from moto.events import responses as events_responses
 from moto.s3 import models as s3_models
 from moto.s3 import notifications
 from moto.s3 import responses as s3_responses
@@ -243,7 +244,18 @@ def _get_bucket_replication(self: Any) -> Any:
     )
 
 
+def _test_event_pattern(self: Any) -> Any:
+    # moto leaves TestEventPattern unimplemented; answer it with the matcher its rules use, so
+    # tests and tools can check a pattern's semantics (prefix, suffix, wildcard, anything-but,
+    # numeric, exists) over the wire.
+    pattern = self._get_param("EventPattern")
+    event = json.loads(self._get_param("Event"))
+    result = events_models.EventPattern.load(pattern).matches_event(event)
+    return json.dumps({"Result": bool(result)}), self.response_headers
+
+
 notifications._send_event_bridge_message = _send_event_bridge_message
+events_responses.EventsHandler.test_event_pattern = _test_event_pattern
 s3_responses.S3Response.get_bucket_replication = _get_bucket_replication
 s3_models.S3Backend.complete_multipart_upload = _complete_multipart_upload
 s3_responses.S3Response.get_bucket_notification = _get_bucket_notification

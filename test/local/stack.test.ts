@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PutRuleCommand, PutTargetsCommand, EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -257,5 +257,56 @@ describe('rule-routed handler, end to end over the wire', () => {
     await expect(replica.send(new HeadObjectCommand({ Bucket: s.outputs.replicaBucket, Key: 'scratch/not-replicated.txt' }))).rejects.toThrow();
     expect(s.replications().find((r) => r.key === 'critical/r.json')?.status).toBe('COMPLETED');
     for (const c of [s3, replica]) c.destroy();
+  });
+});
+
+describe('EventBridge pattern semantics (moto matcher, checked over the wire)', () => {
+  const event = {
+    version: '0',
+    id: 'e1',
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '123456789012',
+    time: '2026-11-25T08:00:00Z',
+    region: 'eu-central-1',
+    resources: [],
+    detail: { bucket: { name: 'b' }, object: { key: 'uploads/a/data.csv', size: 2048 }, reason: 'PutObject' },
+  };
+  test.each<[string, Record<string, unknown>, boolean]>([
+    ['prefix', { key: [{ prefix: 'uploads/' }] }, true],
+    ['prefix miss', { key: [{ prefix: 'logs/' }] }, false],
+    ['suffix', { key: [{ suffix: '.csv' }] }, true],
+    ['wildcard', { key: [{ wildcard: 'uploads/*/data.csv' }] }, true],
+    ['wildcard miss', { key: [{ wildcard: 'uploads/*.json' }] }, false],
+    ['anything-but prefix', { key: [{ 'anything-but': { prefix: 'tmp/' } }] }, true],
+    ['anything-but list miss', { key: [{ 'anything-but': ['uploads/a/data.csv'] }] }, false],
+    ['numeric range', { size: [{ numeric: ['>', 1024, '<=', 4096] }] }, true],
+    ['numeric miss', { size: [{ numeric: ['>', 4096] }] }, false],
+    ['exists true', { size: [{ exists: true }] }, true],
+    ['exists false on a missing field', { 'version-id': [{ exists: false }] }, true],
+  ])('%s', async (_name, objectFilter, expected) => {
+    const events = client(EventBridgeClient);
+    const res = await events.send(
+      new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['aws.s3'], detail: { object: objectFilter } }), Event: JSON.stringify(event) }),
+    );
+    expect(res.Result).toBe(expected);
+    events.destroy();
+  });
+});
+
+describe('failure drills', () => {
+  test('the emulator can be killed and restarted: state is re-provisioned and events flow again', async () => {
+    const s = stack();
+    await s.stopEmulator();
+    const s3 = client(S3Client);
+    await expect(s3.send(new PutObjectCommand({ Bucket: s.outputs.bucket, Key: 'e2e/down.txt', Body: 'x' }))).rejects.toThrow();
+    await s.restartEmulator();
+    const put = await s3.send(new PutObjectCommand({ Bucket: s.outputs.bucket, Key: 'e2e/after-restart.txt', Body: 'back' }));
+    const doc = DynamoDBDocumentClient.from(client(DynamoDBClient));
+    const item = await until('the handler record after restart', async () =>
+      (await doc.send(new GetCommand({ TableName: s.outputs.table, Key: { pk: 'e2e', sk: `e2e/after-restart.txt#${put.VersionId}` } }))).Item,
+    );
+    expect(item.key).toBe('e2e/after-restart.txt');
+    for (const c of [s3, doc]) c.destroy();
   });
 });
