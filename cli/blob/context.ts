@@ -65,8 +65,7 @@ export class BlobContext {
 }
 
 function defaultRegion(): string | undefined {
-  // Outside a configured shell (and against a local emulator) the first environment's region is a
-  // sane default; a configured AWS_REGION/profile region still wins inside the SDK.
+  // The SDK reads AWS_REGION but not AWS_DEFAULT_REGION (the AWS CLI's name); scripts set either.
   return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
 }
 
