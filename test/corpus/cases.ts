@@ -319,13 +319,35 @@ export const CASES: readonly CorpusCase[] = [
     handler: 'upload-processor',
     input: 'invalid UTF-8 bytes in a CSV',
     objects: [{ key: 'uploads/corpus/latin1.csv', body: { hex: INVALID_UTF8_CSV } }],
-    knownBug:
-      'core/csv/analyze.ts decodes invalid UTF-8 with U+FFFD replacement: the analysis "succeeds" with corrupted values ("na\uFFFDve") instead of a failed analysis naming the encoding',
     event: { created: true },
     expected: {
       kind: 'recorded',
       kv: { 'analysis/uploads/corpus/latin1.csv': { status: 'failed', reason: /not valid UTF-8/ } },
       notifications: [{ event: 'analysis.failed' }],
+    },
+  },
+  {
+    id: 'invalid-utf8-cut-char',
+    handler: 'upload-processor',
+    input: 'CSV that ends inside a multi-byte UTF-8 character (truncated upload)',
+    objects: [{ key: 'uploads/corpus/cut-char.csv', body: { hex: '6e616d650a6361666ec3' } }],
+    event: { created: true },
+    expected: {
+      kind: 'recorded',
+      kv: { 'analysis/uploads/corpus/cut-char.csv': { status: 'failed', reason: /ends inside a multi-byte character/ } },
+      notifications: [{ event: 'analysis.failed' }],
+    },
+  },
+  {
+    id: 'utf8-multibyte-streamed',
+    handler: 'upload-processor',
+    input: 'valid 200 KB UTF-8 CSV of 2- and 3-byte characters, split across stream chunks (no false rejection)',
+    objects: [{ key: 'uploads/corpus/multibyte.csv', body: { stream: { head: 'name,mark\n', line: 'ünïcødé ✓,€\n', bytes: 10 + 20 * 10_000 } } }],
+    event: { created: true },
+    expected: {
+      kind: 'recorded',
+      kv: { 'analysis/uploads/corpus/multibyte.csv': { status: 'succeeded', rowCount: 10_000, bytes: 200_010 } },
+      notifications: [{ event: 'analysis.completed' }],
     },
   },
   {
