@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Runs dist/<name>.cjs, (re)building it first when missing or older than any source under cli/,
-// core/ or lib/config.ts, so `npx blob` works on a fresh clone without a build step. The mtime walk
-// costs a few milliseconds; the bundle itself avoids loading thousands of module files.
+// Runs dist/<name>.cjs (the loader of the current esbuild build), (re)building it first when
+// missing or older than any source under cli/, core/ or lib/config.ts, so `npx blob` works on a
+// fresh clone without a build step. The mtime walk costs a few milliseconds.
 const fs = require('node:fs');
 const path = require('node:path');
 
