@@ -67,6 +67,8 @@ export interface LocalStack {
   /** Every SNS message published so far, from the queue subscribed to each topic. */
   notifications(): Promise<Notification[]>;
   replications(): ReplicationRecord[];
+  /** Invocation attempts, failed attempts and events sent to dead-letter queues since start. */
+  stats(): { invocations: number; failures: number; deadLettered: number };
   /** Kills moto (failure drills); the runtime keeps retrying until restartEmulator(). */
   stopEmulator(): Promise<void>;
   /** Starts moto again on the same port and re-provisions (moto keeps state in memory only). */
@@ -177,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     waitForIdle: (timeoutMs) => runtime.waitForIdle(timeoutMs),
     notifications: async () => runtime.notifications(),
     replications: () => [...runtime.replicator.records],
+    stats: () => ({ ...runtime.stats }),
     stopEmulator: () => emulator.stop(),
     restartEmulator: async () => {
       await runtime.stop();

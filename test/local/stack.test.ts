@@ -207,8 +207,12 @@ describe('rule-routed handler, end to end over the wire', () => {
     const s3 = client(S3Client);
     const doc = DynamoDBDocumentClient.from(client(DynamoDBClient));
     const key = 'e2e/fail/once.txt';
+    const before = s.stats();
     const put = await s3.send(new PutObjectCommand({ Bucket: s.outputs.bucket, Key: key, Body: 'x' }));
     await s.waitForIdle();
+    // The first attempt and both async retries (EventInvokeConfig MaximumRetryAttempts 2) failed.
+    expect(s.stats().failures - before.failures).toBe(3);
+    expect(s.stats().deadLettered - before.deadLettered).toBe(1);
     const sk = `${key}#${put.VersionId}`;
     expect((await doc.send(new GetCommand({ TableName: s.outputs.table, Key: { pk: 'e2e', sk } }))).Item).toBeUndefined();
 
