@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   readonly concurrency?: number;
   /** Synthesize even when the cached assembly matches (cold-start measurements). */
   readonly forceSynth?: boolean;
+  /** Where to synthesize (default .local/cdk.out-<env>). */
+  readonly synthDir?: string;
   /** Where runtime output goes; default console.log unless quiet. */
   readonly output?: (line: string) => void;
 }
@@ -120,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const t0 = Date.now();
   ensureVenv(options.quiet ?? false);
   const venvSeconds = (Date.now() - t0) / 1000;
-  const synth = options.cdkOut ? { dir: options.cdkOut, synthesized: false, seconds: 0 } : await synthEnvironment(env, { force: options.forceSynth });
+  const synth = options.cdkOut ? { dir: options.cdkOut, synthesized: false, seconds: 0 } : await synthEnvironment(env, { force: options.forceSynth, dir: options.synthDir });
   const stacks = readAssembly(synth.dir);
 
   const t1 = Date.now();

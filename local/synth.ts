@@ -75,8 +75,12 @@ function cdkJsonContext(): Record<string, unknown> {
 }
 
 /** The project's app for one environment, with cdk.json's context, exactly as `cdk synth -c env=<env>`. */
-export async function synthEnvironment(env: string, options: { force?: boolean } = {}): Promise<SynthResult> {
-  const dir = join(LOCAL_DIR, `cdk.out-${env}`);
+/**
+ * `dir` defaults to .local/cdk.out-<env>. A running local copy loads bundles from there, so a forced
+ * synth (cold-start measurements) should use a directory of its own.
+ */
+export async function synthEnvironment(env: string, options: { force?: boolean; dir?: string } = {}): Promise<SynthResult> {
+  const dir = options.dir ?? join(LOCAL_DIR, `cdk.out-${env}`);
   if (options.force) rmSync(join(dir, '.inputs-hash'), { force: true });
   return synthCached(
     dir,

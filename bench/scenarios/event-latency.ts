@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/clients';
 import { startLocalStack } from '../../local/stack';
+import { LOCAL_DIR } from '../../local/synth';
+import { join } from 'node:path';
 import { synthFixture } from '../../test/support/local-stack';
 import type { BenchScenario } from '../types';
 
@@ -25,7 +27,8 @@ const scenario: BenchScenario = {
   async run({ quick, log }) {
     const figures: Record<string, unknown> = {};
     // First start: a fresh synth (every bundle rebuilt) unless --quick, which accepts the cache.
-    const first = await startLocalStack({ quiet: true, forceSynth: !quick });
+    // A private directory: a running `npm run local` loads its bundles from .local/cdk.out-dev.
+    const first = await startLocalStack({ quiet: true, forceSynth: !quick, synthDir: quick ? undefined : join(LOCAL_DIR, 'bench', 'cdk.out-dev') });
     figures.firstReadySeconds = first.timings.totalSeconds;
     figures.firstTimings = first.timings;
     figures.functions = first.provisioned().functions.length;
