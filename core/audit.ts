@@ -5,8 +5,9 @@ import type { S3Event } from './s3-events';
 /**
  * The audit trail ("Who uploaded what, when?"): one item per S3 object event.
  *
- * Item design: pk = object key, sk = `<time>#<version-id>#<event-key>`, so one Query per key returns
- * its history in time order, and `expiresAt` (epoch seconds, the table's TTL attribute) drops
+ * Item design: pk = object key, sk = `<time>#<sequencer>#<version-id>#<event-key>`, so one Query per
+ * key returns its history in time order, and events within the same second in S3's own order (the
+ * sequencer grows for successive events on one key; it is left-padded so text order is hex order), and `expiresAt` (epoch seconds, the table's TTL attribute) drops
  * records after the environment's retention. The event key makes the write idempotent: a redelivered
  * event produces the same sk and the conditional put changes nothing.
  */
@@ -28,6 +29,8 @@ export interface AuditRecord {
   readonly eventId: string;
   readonly requestId?: string;
   readonly deletionType?: string;
+  /** S3's per-key event order (hex); compare only between events of the same key. */
+  readonly sequencer?: string;
   /** Epoch seconds after which DynamoDB TTL removes the record. */
   readonly expiresAt: number;
 }
@@ -63,12 +66,17 @@ export function auditRecordFromEvent(event: S3Event, retentionDays: number): Aud
     eventId: auditEventKey(event),
     requestId: d['request-id'],
     deletionType: d['deletion-type'],
+    sequencer: d.object.sequencer,
     expiresAt: Number.isFinite(expiresAt) ? expiresAt : Math.floor(Date.now() / 1000) + retentionDays * 86_400,
   });
 }
 
-export function auditSortKey(r: Pick<AuditRecord, 'time' | 'versionId' | 'eventId'>): string {
-  return `${r.time}#${r.versionId ?? '-'}#${r.eventId}`;
+/** S3 sequencers vary in length; AWS compares them after left-padding with zeros. */
+const SEQUENCER_WIDTH = 32;
+
+export function auditSortKey(r: Pick<AuditRecord, 'time' | 'versionId' | 'eventId' | 'sequencer'>): string {
+  const seq = (r.sequencer ?? '').toUpperCase().padStart(SEQUENCER_WIDTH, '0');
+  return `${r.time}#${seq}#${r.versionId ?? '-'}#${r.eventId}`;
 }
 
 /** Writes the record once; returns false when this event was already recorded. */

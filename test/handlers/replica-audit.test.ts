@@ -69,6 +69,16 @@ test('audit: created and deleted events are recorded with who/what/when, newest 
   expect(await queryHistory(fx.doc, fx.tables.audit, 'never/seen')).toEqual([]);
 });
 
+test('audit: events in the same second keep S3 order (sequencer, left-padded as AWS compares it)', async () => {
+  const at = '2026-11-25T09:00:00Z';
+  const later = { ...s3Event('Object Deleted', fx.bucket, 'same/second', { versionId: 'dm', sequencer: '0A' }), time: at };
+  const earlier = { ...s3Event('Object Created', fx.bucket, 'same/second', { versionId: 'zz', sequencer: '9' }), time: at };
+  await audit(later, lambdaContext());
+  await audit(earlier, lambdaContext());
+  const history = await queryHistory(fx.doc, fx.tables.audit, 'same/second');
+  expect(history.map((h) => h.eventType)).toEqual(['Object Deleted', 'Object Created']);
+});
+
 test('audit: records past their retention are hidden before TTL deletion catches up', async () => {
   await recordAuditEvent(fx.doc, fx.tables.audit, {
     key: 'old/thing',
@@ -83,9 +93,10 @@ test('audit: records past their retention are hidden before TTL deletion catches
 });
 
 test('audit: moto-style events (numeric time, eTag, reused event id) still give distinct, stable records', async () => {
-  const base = s3Event('Object Created', fx.bucket, 'moto/x', { versionId: 'v1', size: 1 });
+  // moto 5.2.5 sends one constant sequencer for every event.
+  const base = s3Event('Object Created', fx.bucket, 'moto/x', { versionId: 'v1', size: 1, sequencer: '617f08299329d189' });
   const motoLike = { ...base, id: '17793124-05d4-b198-2fde-7ededc63b103', time: 1_795_600_000 };
-  const second = { ...motoLike, detail: { ...(base.detail as object), object: { key: 'moto/x', 'version-id': 'v2', eTag: 'abc', size: 2 } } };
+  const second = { ...motoLike, detail: { ...(base.detail as object), object: { key: 'moto/x', 'version-id': 'v2', eTag: 'abc', size: 2, sequencer: '617f08299329d189' } } };
   await audit(motoLike, lambdaContext());
   await audit(second, lambdaContext());
   await audit(second, lambdaContext());
