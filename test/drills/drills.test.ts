@@ -8,7 +8,9 @@ import { batchCrashDrill, burstDrill, dlqRedriveDrill, tripleDeliveryDrill } fro
  */
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({ quiet: true, retryDelaysMs: [50, 100] });
+  // Retry waits far longer than an invocation, as on AWS (1 and 2 minutes): a duplicate that meets
+  // its original still in progress is retried after the original finished, not dead-lettered.
+  stack = await startLocalStack({ quiet: true, retryDelaysMs: [1000, 2000] });
 }, 600_000);
 afterAll(() => stack?.stop(), 60_000);
 
