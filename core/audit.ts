@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { S3Event } from './s3-events';
+import { paddedSequencer, S3Event } from './s3-events';
 
 /**
  * The audit trail ("Who uploaded what, when?"): one item per S3 object event.
@@ -71,12 +71,8 @@ export function auditRecordFromEvent(event: S3Event, retentionDays: number): Aud
   });
 }
 
-/** S3 sequencers vary in length; AWS compares them after left-padding with zeros. */
-const SEQUENCER_WIDTH = 32;
-
 export function auditSortKey(r: Pick<AuditRecord, 'time' | 'versionId' | 'eventId' | 'sequencer'>): string {
-  const seq = (r.sequencer ?? '').toUpperCase().padStart(SEQUENCER_WIDTH, '0');
-  return `${r.time}#${seq}#${r.versionId ?? '-'}#${r.eventId}`;
+  return `${r.time}#${paddedSequencer(r.sequencer)}#${r.versionId ?? '-'}#${r.eventId}`;
 }
 
 /** Writes the record once; returns false when this event was already recorded. */

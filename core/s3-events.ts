@@ -98,3 +98,16 @@ export function objectIdentity(event: S3Event): ObjectIdentity {
 export function identityKey(id: ObjectIdentity): string {
   return `${id.bucket}/${id.key}#${id.versionId ?? id.sequencer ?? id.etag ?? ''}`;
 }
+
+/** S3 sequencers vary in length; AWS compares them after left-padding with zeros to equal length. */
+export function paddedSequencer(sequencer: string | undefined): string {
+  return (sequencer ?? '').toUpperCase().padStart(32, '0');
+}
+
+/**
+ * A text that sorts events of one key in the order S3 produced them: event time, then sequencer
+ * (which orders events within the same second), then version. Equal for a redelivered event.
+ */
+export function eventOrder(event: S3Event): string {
+  return `${event.time}#${paddedSequencer(event.detail.object.sequencer)}#${event.detail.object['version-id'] ?? ''}`;
+}

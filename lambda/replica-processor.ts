@@ -1,4 +1,5 @@
 import { putIfNewer } from '../core/exactly-once';
+import { eventOrder } from '../core/s3-events';
 import { digestStream } from '../core/stream-digest';
 import { ObjectGoneError, clients, logger, objectEventHandler, openObject, requireEnv } from './shared/kit';
 
@@ -17,7 +18,6 @@ export const handler = objectEventHandler('replica-processor', async ({ identity
     value = { status: 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
     logger.warn('replica object gone before processing', { reason: err.message });
   }
-  const order = `${event.time}#${identity.versionId ?? identity.sequencer ?? ''}`;
-  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), `replica/${identity.key}`, value, order);
+  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), `replica/${identity.key}`, value, eventOrder(event));
   return { status: String(value.status), written, region: event.region };
 });

@@ -2,7 +2,7 @@ import { putIfNewer, onceKey } from '../core/exactly-once';
 import { analyzeCsvStream } from '../core/csv/analyze';
 import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from '../core/csv/analysis-record';
 import { CsvFormatError } from '../core/csv/insights';
-import { identityKey } from '../core/s3-events';
+import { eventOrder, identityKey } from '../core/s3-events';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ObjectGoneError, clients, logger, metrics, notifyOnce, objectEventHandler, openObject, requireEnv } from './shared/kit';
 
@@ -21,8 +21,7 @@ export const handler = objectEventHandler('upload-processor', async ({ identity,
     record = failedRecord(identity, err.message);
     logger.warn('analysis failed', { reason: err.message });
   }
-  const order = `${event.time}#${identity.versionId ?? identity.sequencer ?? ''}`;
-  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), analysisKey(identity.key), toKvValue(record), order);
+  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), analysisKey(identity.key), toKvValue(record), eventOrder(event));
   const { published } = await notifyOnce(onceKey('notified', 'analysis', identityKey(identity)), analysisNotification(record));
   metrics.addMetric(record.status === 'succeeded' ? 'AnalysesSucceeded' : 'AnalysesFailed', MetricUnit.Count, written ? 1 : 0);
   return { status: record.status, written, published, ...(record.status === 'succeeded' ? { rowCount: record.rowCount } : { reason: record.reason }) };
