@@ -7,6 +7,12 @@ silently stops delivery to every later rule. This launcher replaces that functio
 `S3Backend.delete_object` before starting the ordinary moto server, so the local copy's rules see
 the events S3 sends on AWS ("Amazon S3 Event Notifications with EventBridge").
 
+It also serialises DynamoDB writes. moto evaluates a ConditionExpression and applies the write
+without a lock while its server is threaded, so two racing conditional writes to one item can both
+pass (a lost update DynamoDB never allows). Locks, queues, counters and the fan-out join depend on
+that guarantee, so every write operation runs under one process-wide lock; reads stay concurrent.
+The tests' private moto servers (test/support/moto.ts) use this same launcher.
+
 Usage: python local/moto_launcher.py -H 127.0.0.1 -p PORT
 """
 
@@ -19,6 +25,9 @@ import traceback
 import uuid
 from typing import Any
 
+import functools
+
+from moto.dynamodb.models import DynamoDBBackend
 from moto.events import models as events_models
 from moto.events import responses as events_responses
 from moto.s3 import models as s3_models
@@ -262,6 +271,22 @@ s3_responses.S3Response.get_bucket_notification = _get_bucket_notification
 events_models.Rule.send_to_targets = _send_to_targets
 events_models.Rule._send_to_sqs_queue = _send_to_sqs_queue
 s3_models.S3Backend.delete_object = _delete_object
+
+_dynamodb_write_lock = threading.RLock()
+
+
+def _serialised(fn: Any) -> Any:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_write_lock:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+for _name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+    if hasattr(DynamoDBBackend, _name):
+        setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchScenario } from '../types';
 import { KvQueue } from '../../core/kvstore-queue';
-import { createKvTable, startSerializedMoto } from '../../test/core/kvstore-fixture';
-import { awsEnvFor } from '../../test/support/moto';
+import { createKvTable } from '../../test/core/kvstore-fixture';
+import { awsEnvFor, startMoto } from '../../test/support/moto';
 
 /**
  * kvstore CLI cost per invocation (process start dominates for shell scripts) against the AWS CLI
@@ -33,7 +33,7 @@ const scenario: BenchScenario = {
   description: 'kvstore: CLI start-up and inc latency vs aws dynamodb update-item; in-process inc and queue throughput',
   async run({ quick, log }) {
     spawnSync(process.execPath, [join(ROOT, 'tools', 'build-cli.mjs'), 'kvstore'], { stdio: 'inherit' });
-    const moto = await startSerializedMoto();
+    const moto = await startMoto();
     try {
       const env = { ...process.env, ...awsEnvFor(moto.endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
       Object.assign(process.env, env);

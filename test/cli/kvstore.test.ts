@@ -5,8 +5,8 @@ import { EXIT } from '../../core/cli-errors';
 import { KvStore } from '../../core/kvstore';
 import { KvQueue } from '../../core/kvstore-queue';
 import { resourceNames } from '../../lib/config';
-import { createKvTable, startSerializedMoto } from '../core/kvstore-fixture';
-import { awsEnvFor, MotoServer } from '../support/moto';
+import { createKvTable } from '../core/kvstore-fixture';
+import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
 import { buildKvstoreBundle, cliEnv, kvstore, kvstorePathDir, run, RunResult } from './kvstore-cli';
 
 /**
@@ -21,7 +21,7 @@ const BUCKET = 'blob-dev-bucket-test';
 
 beforeAll(async () => {
   buildKvstoreBundle();
-  moto = await startSerializedMoto();
+  moto = await startMoto();
   Object.assign(process.env, awsEnvFor(moto.endpoint));
   kv = await createKvTable(moto.endpoint, TABLE);
   const ssm = new SSMClient(clientConfig({ endpoint: moto.endpoint, region: 'eu-central-1' }));

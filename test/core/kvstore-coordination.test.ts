@@ -5,8 +5,8 @@ import { KvLock, LockHeldError, StaleTokenError } from '../../core/kvstore-lock'
 import { KvQueue } from '../../core/kvstore-queue';
 import { itemSize, MAX_ITEM_BYTES } from '../../core/kvstore-size';
 import { toKvCliError } from '../../cli/kvstore/errors';
-import { awsEnvFor, MotoServer } from '../support/moto';
-import { createKvTable, startSerializedMoto } from './kvstore-fixture';
+import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+import { createKvTable } from './kvstore-fixture';
 
 let moto: MotoServer;
 let kv: KvStore;
@@ -14,7 +14,7 @@ let locks: KvLock;
 let queues: KvQueue;
 
 beforeAll(async () => {
-  moto = await startSerializedMoto();
+  moto = await startMoto();
   Object.assign(process.env, awsEnvFor(moto.endpoint));
   kv = await createKvTable(moto.endpoint, 'kv-coord');
   locks = new KvLock(kv);

@@ -7,9 +7,7 @@ import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { clientConfig } from '../../core/aws-config';
 import { KvStore } from '../../core/kvstore';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { awsEnvFor, ensureVenv, freePort, MotoServer } from '../support/moto';
+import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
 
 /**
  * A private moto with what the pipeline handlers touch: a versioned bucket, the kvstore,
@@ -99,45 +97,8 @@ const KEY_SCHEMA = {
   ],
 };
 
-const ROOT = join(__dirname, '..', '..');
-
-/** Like test/support/moto startMoto, but through moto_atomic.py (DynamoDB writes serialised per item, as on AWS). */
-export async function startAtomicMoto(): Promise<MotoServer> {
-  ensureVenv();
-  const port = await freePort();
-  const child = spawn(join(ROOT, '.venv', 'bin', 'python'), [join(__dirname, 'moto_atomic.py'), '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_atomic exited early: ${stderr}`);
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_atomic did not start within 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    endpoint,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 export async function startHandlerFixture(region = 'eu-central-1'): Promise<HandlerFixture> {
-  const moto = await startAtomicMoto();
+  const moto = await startMoto();
   try {
     return await provision(moto, region);
   } catch (err) {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 /**
  * A private moto server for one test file: real S3/DynamoDB/SNS/SQS/EventBridge wire protocols on
  * a loopback port. Use for handler and CLI integration tests that provision their own resources;
- * end-to-end tests use the whole local stack instead.
+ * end-to-end tests use the whole local stack instead. It runs through the same launcher as the
+ * local copy (local/moto_launcher.py): AWS-shaped S3 events and DynamoDB writes serialised per
+ * item as DynamoDB guarantees, so concurrency tests exercise our logic, not an emulator race.
  */
 export interface MotoServer {
   readonly endpoint: string;
@@ -35,7 +37,8 @@ export function ensureVenv(): void {
 export async function startMoto(): Promise<MotoServer> {
   ensureVenv();
   const port = await freePort();
-  const child: ChildProcess = spawn(join(ROOT, '.venv', 'bin', 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
+  const launcher = join(ROOT, 'local', 'moto_launcher.py');
+  const child: ChildProcess = spawn(join(ROOT, '.venv', 'bin', 'python'), [launcher, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
   });
