@@ -1,9 +1,12 @@
 import { GetObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { downloadTo } from '../../core/transfer/download';
 import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MiB, partSizeForLength, streamCapacity, streamPartSize } from '../../core/transfer/part-plan';
-import { uploadStream } from '../../core/transfer/upload';
+import { uploadFile, uploadStream } from '../../core/transfer/upload';
 import { MotoServer, startMoto } from '../support/moto';
 import { createVersionedBucket, s3For } from './blob-harness';
 
@@ -103,6 +106,23 @@ describe('streaming upload and download against moto', () => {
     // The first part (in memory) plus at most two spooled parts are ever in flight.
     expect(peak).toBeLessThanOrEqual(15 * MiB);
     expect(await downloadSha('spool.bin')).toBe(sha);
+  });
+
+  it.each([
+    ['recycled part buffers within the budget', 16 * MiB],
+    ['file-range streams when parts outgrow the budget', 8 * MiB],
+  ])('uploads a multipart file through %s', async (_how, memoryBudget) => {
+    peak = 0;
+    const bytes = 17 * MiB + 3;
+    const data = Buffer.alloc(bytes);
+    for (let i = 0; i + 4 <= bytes; i += 4096) data.writeUInt32LE(i, i);
+    const path = join(mkdtempSync(join(tmpdir(), 'blob-transfer-')), 'f.bin');
+    writeFileSync(path, data);
+    const key = `file-${memoryBudget}.bin`;
+    const res = await uploadFile(s3, path, bytes, { bucket: BUCKET, key }, { memoryBudget });
+    expect(res).toMatchObject({ size: bytes, parts: 3 });
+    expect(peak).toBeLessThanOrEqual(16 * MiB);
+    expect(await downloadSha(key)).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
   it('an input smaller than one part is a single PutObject', async () => {
