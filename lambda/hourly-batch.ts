@@ -1,18 +1,25 @@
 import { BatchSummary, batchHourFromEvent, runHourlyBatch } from '../core/batch/hourly';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { clients, idempotentHandler, kvstore, logger, metrics, requireEnv } from './shared/kit';
+import type { Context } from 'aws-lambda';
+import { clients, kvstore, logger, metrics, requireEnv } from './shared/kit';
 
 /** Stop with a minute to spare so the retry, not a timeout, picks up the rest. */
 const SAFETY_MS = 60_000;
 
-/** Pattern 3: hourly batch over uploads/<previous hour>/ (or the hour the event names). */
-export const handler = idempotentHandler(
-  'hourly-batch',
-  (raw) => ({ hour: batchHourFromEvent(raw), eventId: (raw as { id?: unknown } | null)?.id }),
-  // Keyed on the hour and the event id: a redelivered event replays, a new tick (or a manual rerun
-  // of the hour) runs again, which the per-object markers make safe.
-  ({ hour, eventId }) => `${hour}#${typeof eventId === 'string' ? eventId : ''}`,
-  async ({ hour }, context): Promise<{ summary: BatchSummary }> => {
+/**
+ * Pattern 3: hourly batch over uploads/<previous hour>/ (or the hour the event names).
+ *
+ * Deliberately not wrapped in Powertools idempotency: its exactly-once guarantee comes from the
+ * per-object-version done markers (core/batch/hourly.ts), so any number of reruns of an hour count
+ * each object once. An idempotency record would hurt here: a run killed mid-batch (out of memory, a
+ * runtime crash) leaves it "in progress" until the 15-minute timeout has passed, so Lambda's own
+ * retry and any early redrive would be rejected and dead-lettered instead of finishing the hour.
+ */
+export async function handler(raw: unknown, context?: Context): Promise<{ summary: BatchSummary }> {
+  const hour = batchHourFromEvent(raw);
+  logger.appendKeys({ handler: 'hourly-batch', hour });
+  if (context?.awsRequestId) logger.addContext(context);
+  try {
     const summary = await runHourlyBatch(
       {
         s3: clients.s3,
@@ -25,6 +32,7 @@ export const handler = idempotentHandler(
     metrics.addMetric('BatchObjects', MetricUnit.Count, summary.objects);
     logger.info('hourly batch complete', { ...summary });
     return { summary };
-  },
-  { annotate: ({ hour }) => ({ hour }) },
-);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

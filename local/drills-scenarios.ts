@@ -190,25 +190,24 @@ export function batchCrashDrill(
     const firstOutcome = await first;
     const remainingAtCrash = ((await probe.aws.s3.send(new ListObjectsV2Command({ Bucket: stack.outputs.bucket, Prefix: `uploads/${hour}/` }))).KeyCount ?? 0);
 
-    // Lambda retries the same event (same id) after the crash.
+    // Lambda retries the same event (same id) after the crash. Midway through that retry the
+    // emulator freezes (AWS unreachable for a moment) and comes back.
     const dlqBefore = await probe.dlqDepth(fn);
     await probe.invokeAsync(fn, event);
+    let frozenAt = -1;
+    if (opts.freezeMs) {
+      frozenAt = await DrillProbe.until('the retry to be midway', async () => {
+        const c = await markers();
+        return c > doneAtCrash ? c : undefined;
+      });
+      await freezeEmulator(stack, opts.freezeMs);
+    }
     await stack.waitForIdle(opts.idleTimeoutMs ?? 600_000);
     const retryDeadLettered = (await probe.dlqDepth(fn)) - dlqBefore;
     const retryError = retryDeadLettered ? ((await probe.deadLetterErrors(fn)).pop() ?? '') : '';
     const afterRetry = (await probe.kv.get(`batch/processed-${hour}`))?.value as BatchSummary | undefined;
-    // The hour re-run: a new event for the same hour (what the runbook says to do after a crash).
-    // Midway through it, the emulator freezes (AWS unreachable) and comes back.
-    const doneBeforeRerun = await markers();
+    // A manual re-run of the hour (a new event) afterwards must change nothing.
     await probe.invokeAsync(fn, { ...event, id: randomUUID() });
-    let frozenAt = -1;
-    if (opts.freezeMs) {
-      frozenAt = await DrillProbe.until('the re-run to be midway', async () => {
-        const c = await markers();
-        return c > doneBeforeRerun ? c : undefined;
-      });
-      await freezeEmulator(stack, opts.freezeMs);
-    }
     await stack.waitForIdle(opts.idleTimeoutMs ?? 600_000);
 
     const summary = (await probe.kv.get(`batch/processed-${hour}`))?.value as BatchSummary | undefined;
@@ -231,7 +230,7 @@ export function batchCrashDrill(
       retryError: retryError.slice(0, 200),
       emulatorFrozenMs: opts.freezeMs ?? 0,
       frozenAtObjects: frozenAt,
-      frozenMidRun: frozenAt > doneBeforeRerun && frozenAt < uploads.length,
+      frozenMidRun: frozenAt > doneAtCrash && frozenAt < uploads.length,
       rowsCounted: summary?.rows ?? 0,
       rowsExpected: uploads.length * rows,
       bytesCounted: summary?.bytes ?? 0,
