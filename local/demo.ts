@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { DemoContext, DemoFlow } from './demo/types';
+import { contextFromStack } from './demo/context';
 import { control, InstanceRecord, readInstance } from './instance';
 import { LocalStack, startLocalStack } from './stack';
 
@@ -31,20 +32,6 @@ export async function loadFlows(dir = join(__dirname, 'demo', 'flows')): Promise
   return flows.sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
 }
 
-export function contextFromStack(stack: LocalStack, runId: string): DemoContext {
-  return {
-    env: stack.env,
-    endpoint: stack.endpoint,
-    region: stack.region,
-    replicaRegion: stack.replicaRegion,
-    ...stack.outputs,
-    awsEnv: stack.awsEnv,
-    tick: async (rule) => {
-      await stack.tick(rule);
-    },
-    runId,
-  };
-}
 
 function contextFromInstance(rec: InstanceRecord, runId: string): DemoContext {
   return {

@@ -8,6 +8,9 @@ import { onceKey } from '../../core/exactly-once';
 import { KvStore } from '../../core/kvstore';
 import { identityKey } from '../../core/s3-events';
 import type { DemoContext, DemoResult } from './types';
+import { waitFor } from '../wait';
+
+export { waitFor };
 
 /**
  * The end-to-end checks of event patterns 1–4 and the audit trail, shared by the demo flows
@@ -26,20 +29,6 @@ function clients(ctx: DemoContext, region = ctx.region) {
   return { s3, doc };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const CSV = 'id,name,price\n1,apple,1.5\n2,pear,\n3,apple,2.5\n';
 

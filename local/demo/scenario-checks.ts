@@ -7,6 +7,7 @@ import { KvStore, KvValue } from '../../core/kvstore';
 import { errorsKey, previousHour } from '../../core/scenarios/log-analysis';
 import { presignRollback, rollbackReference } from '../../core/scenarios/rollback';
 import type { DemoContext, DemoResult } from './types';
+import { waitFor } from '../wait';
 
 /**
  * End-to-end checks of the seed's four scenarios, shared by the demo flows
@@ -36,20 +37,6 @@ function connect(ctx: DemoContext) {
   return { s3, kv, put, text, obj };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Session ids and versions allow [A-Za-z0-9._-]. */
 const safe = (runId: string) => runId.replace(/[^A-Za-z0-9._-]/g, '-');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contextFromStack } from '../../local/demo/context';
 import type { DemoContext } from '../../local/demo/types';
 import { checkAuditTrail, checkFanOut, checkHourlyBatch, checkReplicaProcessing, checkUploadProcessing } from '../../local/demo/pattern-checks';
 import { useLocalStack } from '../support/local-stack';
@@ -12,19 +13,7 @@ import { useLocalStack } from '../support/local-stack';
 const stack = useLocalStack();
 
 function demoContext(): DemoContext {
-  const s = stack();
-  return {
-    env: s.env,
-    endpoint: s.endpoint,
-    region: s.region,
-    replicaRegion: s.replicaRegion,
-    ...s.outputs,
-    awsEnv: s.awsEnv,
-    tick: async (rule) => {
-      await s.tick(rule);
-    },
-    runId: `e2e-${randomUUID().slice(0, 8)}`,
-  };
+  return contextFromStack(stack(), `e2e-${randomUUID().slice(0, 8)}`);
 }
 
 test('pattern 1: a CSV upload is analysed into kvstore and notified once', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contextFromStack } from '../../local/demo/context';
 import type { DemoContext } from '../../local/demo/types';
 import { checkArtifacts, checkCodegen, checkDatasetLineage, checkLogAnalysis } from '../../local/demo/scenario-checks';
 import { useLocalStack } from '../support/local-stack';
@@ -11,19 +12,7 @@ import { useLocalStack } from '../support/local-stack';
 const stack = useLocalStack();
 
 function demoContext(): DemoContext {
-  const s = stack();
-  return {
-    env: s.env,
-    endpoint: s.endpoint,
-    region: s.region,
-    replicaRegion: s.replicaRegion,
-    ...s.outputs,
-    awsEnv: s.awsEnv,
-    tick: async (rule) => {
-      await s.tick(rule);
-    },
-    runId: `e2e-${randomUUID().slice(0, 8)}`,
-  };
+  return contextFromStack(stack(), `e2e-${randomUUID().slice(0, 8)}`);
 }
 
 test('scenario 1: four agents upload components; validated, merged into merged/ once, notified', async () => {
