@@ -1,7 +1,5 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig } from '../../core/aws-config';
 import { KvStore } from '../../core/kvstore';
+import { createKvTable } from './kvstore-fixture';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
 
 let moto: MotoServer;
@@ -10,22 +8,7 @@ let kv: KvStore;
 beforeAll(async () => {
   moto = await startMoto();
   Object.assign(process.env, awsEnvFor(moto.endpoint));
-  const ddb = new DynamoDBClient(clientConfig({ endpoint: moto.endpoint, region: 'eu-central-1' }));
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: 'kv',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  kv = new KvStore(DynamoDBDocumentClient.from(ddb), 'kv');
+  kv = await createKvTable(moto.endpoint, 'kv');
 });
 afterAll(() => moto.stop());
 

@@ -4,7 +4,6 @@ import { clientConfig } from '../../core/aws-config';
 import { KvStore } from '../../core/kvstore';
 import { KVSTORE_KEY } from '../../core/kvstore-key';
 
-
 /** A kvstore table on a moto endpoint with the key schema the Storage stack deploys (KVSTORE_KEY). */
 export async function createKvTable(endpoint: string, tableName: string): Promise<KvStore> {
   const ddb = new DynamoDBClient(clientConfig({ endpoint, region: 'eu-central-1' }));

@@ -1,13 +1,12 @@
-import { spawn, ChildProcess, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { ensureVenv as ensureVenvQuietly, freePort, startEmulator } from '../../local/emulator';
 
 /**
  * A private moto server for one test file: real S3/DynamoDB/SNS/SQS/EventBridge wire protocols on
  * a loopback port. Use for handler and CLI integration tests that provision their own resources;
- * end-to-end tests use the whole local stack instead. It runs through the same launcher as the
- * local copy (local/moto_launcher.py): AWS-shaped S3 events and DynamoDB writes serialised per
- * item as DynamoDB guarantees, so concurrency tests exercise our logic, not an emulator race.
+ * end-to-end tests use the whole local stack instead. It is the local copy's emulator
+ * (local/emulator.ts → local/moto_launcher.py): AWS-shaped S3 events and DynamoDB writes
+ * serialised per item as DynamoDB guarantees, so concurrency tests exercise our logic, not an
+ * emulator race.
  */
 export interface MotoServer {
   readonly endpoint: string;
@@ -15,63 +14,15 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-const ROOT = join(__dirname, '..', '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export function ensureVenv(): void {
-  execFileSync('bash', [join(ROOT, 'tools', 'ensure-venv.sh')], { stdio: 'inherit' });
+  ensureVenvQuietly(false);
 }
 
 export async function startMoto(): Promise<MotoServer> {
   ensureVenv();
-  const port = await freePort();
-  const launcher = join(ROOT, 'local', 'moto_launcher.py');
-  const child: ChildProcess = spawn(join(ROOT, '.venv', 'bin', 'python'), [launcher, '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early: ${stderr}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not start within 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    endpoint,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return startEmulator();
 }
 
 /** Environment for SDK clients (and CLI subprocesses) pointed at a moto endpoint. */
