@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import { EXIT } from '../core/cli-errors';
 import { buildApp, configFromContext } from '../lib/app';
 
 const app = new App();
@@ -8,6 +9,6 @@ try {
 } catch (err) {
   // A config error is the user's to fix: one clear line, no stack trace.
   console.error(`error: ${(err as Error).message}`);
-  process.exit(2);
+  process.exit(EXIT.CONFIG);
 }
 app.synth();
