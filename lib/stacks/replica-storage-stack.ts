@@ -8,8 +8,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { acknowledgePrefixScopedWildcards } from '../constructs/compliance';
-import { EncryptedTable, KVSTORE_KEY } from '../constructs/kvstore-table';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
+import { allowAlarmsToUseKey, kvstoreTables, operationsTopic } from './regional-state';
 import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
 export interface ReplicaStorageStackProps extends StackProps {
@@ -66,39 +66,11 @@ export class ReplicaStorageStack extends Stack {
 
     this.replicationRole = this.buildReplicationRole(config);
 
-    this.kvstoreTable = new EncryptedTable(this, 'Kvstore', {
-      tableName: names.kvstoreTable,
-      encryptionKey: this.encryptionKey,
-      removalPolicy,
-      deletionProtection: config.deletionProtection,
-      ...KVSTORE_KEY,
-    }).table;
-
-    this.idempotencyTable = new EncryptedTable(this, 'Idempotency', {
-      tableName: names.idempotencyTable,
-      encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
-      deletionProtection: false,
-      partitionKey: 'id',
-      ttlAttribute: 'expiration',
-    }).table;
+    ({ kvstoreTable: this.kvstoreTable, idempotencyTable: this.idempotencyTable } = kvstoreTables(this, this.encryptionKey, config, removalPolicy));
 
     // Alarms of the replica-region functions must publish to a topic in this region.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseKeyForSns',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    this.operationsTopic = new sns.Topic(this, 'Operations', {
-      topicName: names.operationsTopic,
-      displayName: `blob ${config.name} operations alarms (replica region)`,
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    allowAlarmsToUseKey(this.encryptionKey, this.account);
+    this.operationsTopic = operationsTopic(this, this.encryptionKey, config, ' (replica region)');
 
     new ssm.StringParameter(this, 'ReplicaBucketParam', {
       parameterName: names.parameters.replicaBucketName,

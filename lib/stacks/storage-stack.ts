@@ -8,7 +8,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
-import { EncryptedTable, KVSTORE_KEY } from '../constructs/kvstore-table';
+import { EncryptedTable } from '../constructs/kvstore-table';
+import { allowAlarmsToUseKey, kvstoreTables, operationsTopic } from './regional-state';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { REPLICATION_RULE_ID, accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
@@ -74,16 +75,7 @@ export class StorageStack extends Stack {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${config.primaryRegion}.amazonaws.com` } },
       }),
     );
-    // CloudWatch alarms publish to the encrypted operations topic.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseKeyForSns',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
+    allowAlarmsToUseKey(this.encryptionKey, this.account);
 
     const logs = new AccessLogsBucket(this, 'AccessLogs', {
       bucketName: accessLogsBucketName(config, config.primaryRegion),
@@ -121,23 +113,7 @@ export class StorageStack extends Stack {
       ],
     }).bucket;
 
-    this.kvstoreTable = new EncryptedTable(this, 'Kvstore', {
-      tableName: names.kvstoreTable,
-      encryptionKey: this.encryptionKey,
-      removalPolicy,
-      deletionProtection: config.deletionProtection,
-      ...KVSTORE_KEY,
-    }).table;
-
-    // Powertools idempotency records: disposable by design (they expire), so always destroyable.
-    this.idempotencyTable = new EncryptedTable(this, 'Idempotency', {
-      tableName: names.idempotencyTable,
-      encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
-      deletionProtection: false,
-      partitionKey: 'id',
-      ttlAttribute: 'expiration',
-    }).table;
+    ({ kvstoreTable: this.kvstoreTable, idempotencyTable: this.idempotencyTable } = kvstoreTables(this, this.encryptionKey, config, removalPolicy));
 
     // Audit trail: pk = object key, sk = event time + version, kept for auditRetentionDays.
     this.auditTable = new EncryptedTable(this, 'Audit', {
@@ -156,12 +132,7 @@ export class StorageStack extends Stack {
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
-    this.operationsTopic = new sns.Topic(this, 'Operations', {
-      topicName: names.operationsTopic,
-      displayName: `blob ${config.name} operations alarms`,
-      masterKey: this.encryptionKey,
-      enforceSSL: true,
-    });
+    this.operationsTopic = operationsTopic(this, this.encryptionKey, config);
     if (config.notificationEmail) {
       this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
       this.operationsTopic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
