@@ -1,3 +1,7 @@
+// The SDK's notice that its 2027 releases will need Node 22 is printed once per process; on Node 20
+// every jest worker and local-runtime thread would repeat it into the test log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** @type {import('jest').Config} */
 // swc strips types only; `npm run typecheck` (tsc 5) is the type gate. ESM-only dependencies are
 // transformed too so that unit tests can import the same modules the bundles use.
