@@ -5,8 +5,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { queryHistory } from '../core/audit';
 import { KvStore } from '../core/kvstore';
-import { ClientPool, LOCAL_CREDENTIALS, RegionClients } from './clients';
+import { ClientPool, RegionClients } from './clients';
 import { FunctionWorker } from './lambda-worker';
+import { lambdaEnvironment } from './runtime';
 import type { LocalFunction } from './provision';
 import type { LocalStack } from './stack';
 
@@ -187,21 +188,7 @@ export class DrillProbe {
   environmentOf(fn: LocalFunction): FunctionWorker {
     return new FunctionWorker(
       fn,
-      {
-        ...fn.environment,
-        AWS_ENDPOINT_URL: this.stack.endpoint,
-        AWS_REGION: fn.region,
-        AWS_DEFAULT_REGION: fn.region,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_LAMBDA_FUNCTION_NAME: fn.name,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
-        LAMBDA_TASK_ROOT: fn.assetDir,
-        _HANDLER: fn.handler,
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
+      { ...lambdaEnvironment(fn, this.stack.endpoint), POWERTOOLS_LOG_LEVEL: 'ERROR' },
       () => undefined,
     );
   }

@@ -56,6 +56,28 @@ export function findRule(rules: LocalRule[], query: string): LocalRule {
  * async-invocation retries and the dead-letter queue), EventBridge schedules, S3 replication, and a
  * reader for SNS topics.
  */
+/**
+ * The environment a Lambda execution environment of `fn` sees: the template's variables plus what
+ * the Lambda service sets, with SDK clients pointed at the emulator.
+ */
+export function lambdaEnvironment(fn: LocalFunction, endpoint: string): Record<string, string> {
+  return {
+    ...fn.environment,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: fn.region,
+    AWS_DEFAULT_REGION: fn.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
+    LAMBDA_TASK_ROOT: fn.assetDir,
+    _HANDLER: fn.handler,
+  };
+}
+
 export class LocalRuntime {
   private readonly clients: ClientPool;
   private readonly workers = new Map<string, FunctionPool>();
@@ -105,21 +127,7 @@ export class LocalRuntime {
     if (!w) {
       const create = () => new FunctionWorker(
         fn,
-        {
-          ...fn.environment,
-          AWS_ENDPOINT_URL: this.options.endpoint,
-          AWS_REGION: fn.region,
-          AWS_DEFAULT_REGION: fn.region,
-          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-          AWS_LAMBDA_FUNCTION_NAME: fn.name,
-          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-          AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
-          LAMBDA_TASK_ROOT: fn.assetDir,
-          _HANDLER: fn.handler,
-        },
+        lambdaEnvironment(fn, this.options.endpoint),
         this.options.output,
       );
       w = new FunctionPool(fn, create, this.options.concurrency ?? 4);
