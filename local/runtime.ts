@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -60,6 +61,9 @@ export function findRule(rules: LocalRule[], query: string): LocalRule {
  * The environment a Lambda execution environment of `fn` sees: the template's variables plus what
  * the Lambda service sets, with SDK clients pointed at the emulator.
  */
+/** Seconds an invoke-queue message stays hidden between heartbeats (see start()). */
+const INVOKE_VISIBILITY_SECONDS = 15;
+
 export function lambdaEnvironment(fn: LocalFunction, endpoint: string): Record<string, string> {
   return {
     ...fn.environment,
@@ -106,9 +110,13 @@ export class LocalRuntime {
   async start(): Promise<void> {
     this.running = true;
     for (const fn of this.provisioned.functions) {
+      // A short visibility timeout kept alive by a heartbeat while the invocation runs (the usual
+      // SQS consumer pattern): a message whose ReceiveMessage response was lost (moto under load)
+      // reappears within seconds instead of after the function's whole retry budget (up to 45 min).
       this.watch(fn.region, fn.invokeQueueUrl, (m) => this.onInvokeMessage(fn, m), {
-        visibilitySeconds: this.maxHandlingSeconds(fn),
+        visibilitySeconds: INVOKE_VISIBILITY_SECONDS,
         maxInFlight: 10,
+        heartbeat: true,
       });
     }
     for (const bucket of this.provisioned.buckets.filter((b) => b.replication.length)) await this.startReplication(bucket);
@@ -116,11 +124,6 @@ export class LocalRuntime {
     for (const rule of this.provisioned.rules.filter((r) => r.schedule && r.enabled)) this.schedule(rule);
   }
 
-  private maxHandlingSeconds(fn: LocalFunction): number {
-    const attempts = fn.maxRetryAttempts + 1;
-    const waits = this.options.retryDelaysMs.slice(0, fn.maxRetryAttempts).reduce((a, b) => a + b, 0) / 1000;
-    return Math.ceil(attempts * fn.timeoutSeconds + waits + 30);
-  }
 
   private worker(fn: LocalFunction): FunctionPool {
     let w = this.workers.get(fn.arn);
@@ -293,7 +296,12 @@ export class LocalRuntime {
     return [...this.received];
   }
 
-  private watch(region: string, url: string, handle: (m: Message) => Promise<boolean>, o: { visibilitySeconds: number; maxInFlight: number }): void {
+  private watch(
+    region: string,
+    url: string,
+    handle: (m: Message) => Promise<boolean>,
+    o: { visibilitySeconds: number; maxInFlight: number; heartbeat?: boolean },
+  ): void {
     this.watched.push({ region, url });
     const sqs = this.clients.get(region).sqs;
     let inFlight = 0;
@@ -333,12 +341,20 @@ export class LocalRuntime {
         for (const m of messages) {
           inFlight++;
           this.busy++;
+          const beat = o.heartbeat
+            ? setInterval(() => {
+                sqs
+                  .send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: o.visibilitySeconds }))
+                  .catch(() => undefined);
+              }, (o.visibilitySeconds * 1000) / 3)
+            : undefined;
           void handle(m)
             .then(async (remove) => {
               if (remove) await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
             })
             .catch((err: Error) => this.options.output(`[runtime] ${url.split('/').pop()}: ${err.message} (the message will be retried)`))
             .finally(() => {
+              if (beat) clearInterval(beat);
               inFlight--;
               this.busy--;
               const wake = slotFreed;
