@@ -1,10 +1,10 @@
 import { Upload } from '@aws-sdk/lib-storage';
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { bundleHandler } from '../bundle-handler';
 import type { BenchScenario } from '../types';
 import { s3Event, startHandlerFixture } from '../../test/handlers/fixture';
 
@@ -66,19 +66,7 @@ const scenario: BenchScenario = {
     const dir = mkdtempSync(join(tmpdir(), 'csv-bench-'));
     const fx = await startHandlerFixture();
     try {
-      const bundle = join(dir, 'upload-processor.js');
-      await build({
-        entryPoints: [join(ROOT, 'lambda', 'upload-processor.ts')],
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        minify: true,
-        sourcemap: true,
-        external: ['@aws-sdk/*'],
-        outfile: bundle,
-        logLevel: 'error',
-      });
+      const bundle = await bundleHandler('upload-processor', dir, { sourcemap: true });
       const key = `uploads/bench-${Date.now()}.csv`;
       const gen = csvStream(targetBytes);
       const uploadStarted = Date.now();

@@ -1,11 +1,11 @@
 import { Upload } from '@aws-sdk/lib-storage';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { bundleHandler } from '../bundle-handler';
 import type { BenchScenario } from '../types';
 import { startHarness } from '../../test/scenarios/harness';
 
@@ -83,18 +83,7 @@ const scenario: BenchScenario = {
     const dir = mkdtempSync(join(tmpdir(), 'log-bench-'));
     const h = await startHarness({ ERROR_SPIKE_THRESHOLD: '100', LOG_ANALYSIS_ENGINE: 'stream' });
     try {
-      const bundle = join(dir, 'logs-analyze.js');
-      await build({
-        entryPoints: [join(ROOT, 'lambda', 'logs-analyze.ts')],
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        minify: true,
-        external: ['@aws-sdk/*'],
-        outfile: bundle,
-        logLevel: 'error',
-      });
+      const bundle = await bundleHandler('logs-analyze', dir);
       const counts = { lines: 0, errors: 0 };
       const uploadStarted = Date.now();
       let next = 0;

@@ -1,19 +1,15 @@
+import type { LocalStackOutputs } from '../stack';
+
 /**
  * Contract between the demo runner (`npm run demo`) and the flows that pattern and scenario modules
  * contribute under local/demo/flows/. A flow drives the running local stack over the wire only
  * (SDK calls or the blob/kvstore CLIs) and throws when the result is wrong.
  */
-export interface DemoContext {
+export interface DemoContext extends LocalStackOutputs {
   readonly env: string;
   readonly endpoint: string;
   readonly region: string;
   readonly replicaRegion: string;
-  readonly bucket: string;
-  readonly replicaBucket: string;
-  readonly table: string;
-  readonly replicaTable: string;
-  readonly auditTable: string;
-  readonly topicArn: string;
   /** AWS_* variables for SDK clients and CLI subprocesses pointed at the local stack. */
   readonly awsEnv: Record<string, string>;
   /** Fires a scheduled rule now (its logical id or a substring of it) and waits for its invocations. */
