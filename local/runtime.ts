@@ -52,18 +52,13 @@ export function findRule(rules: LocalRule[], query: string): LocalRule {
   return candidates[0] as LocalRule;
 }
 
-/**
- * The part of AWS that moto lacks: Lambda (a worker per function consuming its invoke queue, with
- * async-invocation retries and the dead-letter queue), EventBridge schedules, S3 replication, and a
- * reader for SNS topics.
- */
+/** Seconds an invoke-queue message stays hidden between heartbeats (see start()). */
+const INVOKE_VISIBILITY_SECONDS = 15;
+
 /**
  * The environment a Lambda execution environment of `fn` sees: the template's variables plus what
  * the Lambda service sets, with SDK clients pointed at the emulator.
  */
-/** Seconds an invoke-queue message stays hidden between heartbeats (see start()). */
-const INVOKE_VISIBILITY_SECONDS = 15;
-
 export function lambdaEnvironment(fn: LocalFunction, endpoint: string): Record<string, string> {
   return {
     ...fn.environment,
@@ -82,6 +77,11 @@ export function lambdaEnvironment(fn: LocalFunction, endpoint: string): Record<s
   };
 }
 
+/**
+ * The part of AWS that moto lacks: Lambda (a worker per function consuming its invoke queue, with
+ * async-invocation retries and the dead-letter queue), EventBridge schedules, S3 replication, and a
+ * reader for SNS topics.
+ */
 export class LocalRuntime {
   private readonly clients: ClientPool;
   private readonly workers = new Map<string, FunctionPool>();

