@@ -1,0 +1,79 @@
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+
+/**
+ * local/moto_launcher.py skips moto's per-send scan of the queue (SendMessage built every queue
+ * attribute, including the ApproximateNumberOf* counts, to read ContentBasedDeduplication) and
+ * counts visibility with a plain clock. These tests pin that the answers did not change: the counts
+ * GetQueueAttributes gives, delays and visibility timeouts, and FIFO deduplication, which is the one
+ * attribute the send path reads.
+ */
+let moto: MotoServer;
+let sqs: SQSClient;
+beforeAll(async () => {
+  moto = await startMoto();
+  const env = awsEnvFor(moto.endpoint);
+  sqs = new SQSClient({ endpoint: moto.endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+}, 60_000);
+afterAll(async () => {
+  sqs?.destroy();
+  await moto?.stop();
+});
+
+async function counts(url: string): Promise<Record<string, number>> {
+  const res = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = res.Attributes ?? {};
+  return {
+    visible: Number(a.ApproximateNumberOfMessages),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed),
+  };
+}
+
+test('queue counts stay exact: visible, in flight (received) and delayed messages', async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'counts' }));
+  for (let i = 0; i < 6; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 60 }));
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 60 }));
+  expect(got.Messages).toHaveLength(2);
+  expect(await counts(QueueUrl!)).toEqual({ visible: 4, inFlight: 2, delayed: 1 });
+  // Visibility set to 0 makes a received message visible again at once.
+  await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: got.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }));
+  expect(await counts(QueueUrl!)).toEqual({ visible: 5, inFlight: 1, delayed: 1 });
+});
+
+test('a short visibility timeout lapses: the message is received again', async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'lapse' }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+  const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }));
+  expect(first.Messages?.[0]?.Body).toBe('again');
+  expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages ?? []).toHaveLength(0);
+  await new Promise((r) => setTimeout(r, 1300));
+  const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+  expect(second.Messages?.[0]?.Body).toBe('again');
+});
+
+test('FIFO queues still deduplicate by content, and demand an id when they do not', async () => {
+  const cbd = await sqs.send(
+    new CreateQueueCommand({ QueueName: 'dedup.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }),
+  );
+  for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl: cbd.QueueUrl, MessageBody: 'same', MessageGroupId: 'g' }));
+  expect((await counts(cbd.QueueUrl!)).visible).toBe(1);
+
+  const plain = await sqs.send(new CreateQueueCommand({ QueueName: 'plain.fifo', Attributes: { FifoQueue: 'true' } }));
+  await expect(sqs.send(new SendMessageCommand({ QueueUrl: plain.QueueUrl, MessageBody: 'x', MessageGroupId: 'g' }))).rejects.toThrow(
+    /ContentBasedDeduplication|MessageDeduplicationId/,
+  );
+});
