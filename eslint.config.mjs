@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.venv/', 'coverage/', 'bench/results/', '**/*.cjs', '**/*.mjs', '**/*.js'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.venv/', '.local/', '.tmp-bench/', 'coverage/', 'bench/results/', '**/*.cjs', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

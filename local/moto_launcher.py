@@ -17,7 +17,9 @@ Two patches only make moto fast enough for bursts (same answers, less work): Sen
 counts every message in the queue (moto builds all queue attributes, including the three
 ApproximateNumberOf* counts, to read ContentBasedDeduplication, so each send scanned the queue and a
 burst into a growing invoke queue went quadratic), a message's visibility is checked against a plain
-clock, and the per-request access log is off unless LOCAL_MOTO_DEBUG is set.
+clock, the service a request is for is looked up once per host instead of listing moto's package
+directory and trying every URL pattern on each request (under the dispatcher's global lock), and
+the per-request access log is off unless LOCAL_MOTO_DEBUG is set.
 
 Usage: python local/moto_launcher.py -H 127.0.0.1 -p PORT
 """
@@ -42,6 +44,7 @@ from moto.events import responses as events_responses
 from moto.s3 import models as s3_models
 from moto.s3 import notifications
 from moto.s3 import responses as s3_responses
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 from moto.sqs import models as sqs_models
 
@@ -339,6 +342,21 @@ sqs_models.SQSBackend.get_queue_attributes = _get_queue_attributes
 # moto's clock goes through datetime objects (utcnow, epoch subtraction) for every visibility and
 # delay check of every message; the same instant from time.time() costs a fraction of that.
 sqs_models.unix_time_millis = lambda: time.time() * 1000.0
+
+_original_get_backend_for_host = DomainDispatcherApplication.get_backend_for_host
+_backend_for_host: dict[str, Any] = {}
+
+
+def _get_backend_for_host(self: Any, host: str | None) -> Any:
+    # The answer depends on the host string alone (a directory listing and fixed URL patterns).
+    if host is None:
+        return None
+    if host not in _backend_for_host:
+        _backend_for_host[host] = _original_get_backend_for_host(self, host)
+    return _backend_for_host[host]
+
+
+DomainDispatcherApplication.get_backend_for_host = _get_backend_for_host
 
 if __name__ == "__main__":
     if not os.environ.get("LOCAL_MOTO_DEBUG"):
