@@ -1,5 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './synth';
 
@@ -11,6 +13,12 @@ export interface Emulator {
   /** Resolves when the process has exited (after stop() or a crash). */
   readonly exited: Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Kills moto mid-flight for the failure drills, keeping what it had stored (moto is memory-only;
+   * the S3 and DynamoDB it stands in for never lose acknowledged writes): requests in flight are
+   * cut off. Resolves to a state file for startEmulator({ restoreFrom }).
+   */
+  crash(): Promise<string>;
 }
 
 export function freePort(): Promise<number> {
@@ -31,14 +39,24 @@ export function ensureVenv(quiet: boolean): void {
   execFileSync('bash', [join(ROOT, 'tools', 'ensure-venv.sh')], { stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit' });
 }
 
-export async function startEmulator(options: { port?: number; timeoutMs?: number } = {}): Promise<Emulator> {
+export async function startEmulator(options: { port?: number; timeoutMs?: number; restoreFrom?: string } = {}): Promise<Emulator> {
   const port = options.port ?? (await freePort());
+  const stateFile = join(tmpdir(), `blob-moto-${port}-${process.pid}-${Date.now()}.state`);
   const child: ChildProcess = spawn(
     join(ROOT, '.venv', 'bin', 'python'),
     [join(ROOT, 'local', 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', PYTHONUNBUFFERED: '1' } },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        MOTO_ALLOW_NONEXISTENT_REGION: 'true',
+        PYTHONUNBUFFERED: '1',
+        MOTO_STATE_FILE: stateFile,
+        ...(options.restoreFrom ? { MOTO_RESTORE_FILE: options.restoreFrom } : {}),
+      },
+    },
   );
-  // moto logs one line per request; keep the tail for error messages only.
+  // Keep the tail of moto's stderr (tracebacks; the access log only with LOCAL_MOTO_DEBUG) for errors.
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     if (process.env.LOCAL_MOTO_DEBUG) process.stderr.write(d);
@@ -84,6 +102,15 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
         await exited;
         clearTimeout(timer);
       }
+    },
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('moto is not running');
+      child.kill('SIGUSR1');
+      await exited;
+      if (child.exitCode !== 0 || !existsSync(stateFile)) {
+        throw new Error(`moto did not write its state (exit ${child.exitCode ?? child.signalCode}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      }
+      return stateFile;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { rmSync } from 'node:fs';
 import { CliError, EXIT } from '../core/cli-errors';
 import { ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironmentConfig, resourceNames } from '../lib/config';
 import { readAssembly } from './assembly';
@@ -75,6 +76,12 @@ export interface LocalStack {
   stopEmulator(): Promise<void>;
   /** Starts moto again on the same port and re-provisions (moto keeps state in memory only). */
   restartEmulator(): Promise<void>;
+  /**
+   * Failure drills: kills moto mid-flight, keeps it down for `downMs`, and starts it again on the
+   * same port with everything it had stored, as S3 and DynamoDB never lose acknowledged writes.
+   * The runtime (Lambda, schedules, replication) keeps running and sees the outage as errors.
+   */
+  crashEmulator(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -188,6 +195,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await emulator.stop();
       emulator = await startEmulator({ port: emulator.port });
       runtime = await bring();
+    },
+    crashEmulator: async (downMs) => {
+      const state = await emulator.crash();
+      try {
+        await new Promise((r) => setTimeout(r, downMs));
+        emulator = await startEmulator({ port: emulator.port, restoreFrom: state });
+      } finally {
+        rmSync(state, { force: true });
+      }
     },
     stop: async () => {
       if (stopped) return;

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { clientConfig } from '../../core/aws-config';
 import { AUDIT_KEY, recordAuditEvent } from '../../core/audit';
 import { MotoServer, startMoto } from '../support/moto';
+import { createCompositeKeyTable } from '../support/tables';
 import { blob, cliEnv, createVersionedBucket, ensureBlobBuilt, publishEnvironment, RunResult, s3For, sh, shellWorkspace } from './blob-harness';
 
 /**
@@ -32,20 +33,7 @@ beforeAll(async () => {
   await createVersionedBucket(s3, BUCKET);
   await publishEnvironment(moto.endpoint, 'dev', BUCKET, 'blob-commands-kv', AUDIT);
   const ddb = new DynamoDBClient({ ...clientConfig({ endpoint: moto.endpoint, region: 'eu-central-1' }), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: AUDIT,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: AUDIT_KEY.partitionKey, AttributeType: 'S' },
-        { AttributeName: AUDIT_KEY.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: AUDIT_KEY.partitionKey, KeyType: 'HASH' },
-        { AttributeName: AUDIT_KEY.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createCompositeKeyTable(ddb, AUDIT, AUDIT_KEY);
   const doc = DynamoDBDocumentClient.from(ddb);
   const base = { key: 'config/app.yaml', bucket: BUCKET, region: 'eu-central-1', expiresAt: Math.floor(Date.now() / 1000) + 86_400 };
   await recordAuditEvent(doc, AUDIT, { ...base, eventType: 'Object Created', reason: 'PutObject', versionId: 'v1', time: '2025-11-15T10:00:00Z', eventId: 'e1', requester: 'agent-1' });

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -7,7 +7,10 @@ import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { clientConfig } from '../../core/aws-config';
 import { KvStore } from '../../core/kvstore';
+import { AUDIT_KEY } from '../../core/audit';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+import { createCompositeKeyTable, createIdempotencyTable } from '../support/tables';
 
 /**
  * A private moto with what the pipeline handlers touch: a versioned bucket, the kvstore,
@@ -86,17 +89,6 @@ export function s3Event(
   };
 }
 
-const KEY_SCHEMA = {
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' as const },
-    { AttributeName: 'sk', AttributeType: 'S' as const },
-  ],
-  KeySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' as const },
-    { AttributeName: 'sk', KeyType: 'RANGE' as const },
-  ],
-};
-
 export async function startHandlerFixture(region = 'eu-central-1'): Promise<HandlerFixture> {
   const moto = await startMoto();
   try {
@@ -134,17 +126,9 @@ async function provision(moto: MotoServer, region: string): Promise<HandlerFixtu
 
   await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: region as never } }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-  for (const name of [tables.kvstore, tables.audit]) {
-    await ddb.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...KEY_SCHEMA }));
-  }
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: tables.idempotency,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }),
-  );
+  await createCompositeKeyTable(ddb, tables.kvstore, KVSTORE_KEY);
+  await createCompositeKeyTable(ddb, tables.audit, AUDIT_KEY);
+  await createIdempotencyTable(ddb, tables.idempotency);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: topicName }))).TopicArn!;
   process.env.TOPIC_ARN = topicArn;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifications-observer' }))).QueueUrl!;

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -7,7 +7,9 @@ import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { clientConfig } from '../../core/aws-config';
 import { KvStore } from '../../core/kvstore';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+import { createCompositeKeyTable, createIdempotencyTable } from '../support/tables';
 
 /**
  * One moto server per scenario test file, provisioned like the storage stack: a versioned bucket,
@@ -79,28 +81,8 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   const bucket = 'blob-test-primary';
   await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: 'kvstore',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: 'idempotency',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }),
-  );
+  await createCompositeKeyTable(ddb, 'kvstore', KVSTORE_KEY);
+  await createIdempotencyTable(ddb, 'idempotency');
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notifications' }))).TopicArn ?? '';
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'observer' }))).QueueUrl ?? '';
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? '';

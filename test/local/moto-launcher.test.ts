@@ -6,10 +6,18 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { rmSync } from 'node:fs';
+import { clientConfig } from '../../core/aws-config';
+import { startEmulator } from '../../local/emulator';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+import { createCompositeKeyTable } from '../support/tables';
 
 /**
- * local/moto_launcher.py skips moto's per-send scan of the queue (SendMessage built every queue
+ * local/moto_launcher.py's own behaviour. It skips moto's per-send scan of the queue (SendMessage built every queue
  * attribute, including the ApproximateNumberOf* counts, to read ContentBasedDeduplication) and
  * counts visibility with a plain clock. These tests pin that the answers did not change: the counts
  * GetQueueAttributes gives, delays and visibility timeouts, and FIFO deduplication, which is the one
@@ -76,4 +84,41 @@ test('FIFO queues still deduplicate by content, and demand an id when they do no
   await expect(sqs.send(new SendMessageCommand({ QueueUrl: plain.QueueUrl, MessageBody: 'x', MessageGroupId: 'g' }))).rejects.toThrow(
     /ContentBasedDeduplication|MessageDeduplicationId/,
   );
+});
+
+test('a crashed moto restarts with what it stored: object versions, in-flight messages and their receipt handles, items', async () => {
+  let emulator = await startEmulator();
+  let state: string | undefined;
+  try {
+    const cfg = { ...clientConfig({ endpoint: emulator.endpoint, region: 'eu-central-1' }), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const s3 = new S3Client(cfg);
+    const q = new SQSClient(cfg);
+    const ddb = new DynamoDBClient(cfg);
+    const doc = DynamoDBDocumentClient.from(ddb);
+    await s3.send(new CreateBucketCommand({ Bucket: 'crash-kept', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'crash-kept', VersioningConfiguration: { Status: 'Enabled' } }));
+    const v1 = (await s3.send(new PutObjectCommand({ Bucket: 'crash-kept', Key: 'k', Body: 'one' }))).VersionId;
+    await s3.send(new PutObjectCommand({ Bucket: 'crash-kept', Key: 'k', Body: 'two' }));
+    const { QueueUrl } = await q.send(new CreateQueueCommand({ QueueName: 'crash-kept' }));
+    await q.send(new SendMessageCommand({ QueueUrl, MessageBody: 'in flight' }));
+    await q.send(new SendMessageCommand({ QueueUrl, MessageBody: 'waiting' }));
+    const inFlight = (await q.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 60 }))).Messages![0]!;
+    await createCompositeKeyTable(ddb, 'crash-kept', { partitionKey: 'pk', sortKey: 'sk' });
+    await doc.send(new PutCommand({ TableName: 'crash-kept', Item: { pk: 'counter', sk: 'counter', n: 5 } }));
+
+    state = await emulator.crash();
+    emulator = await startEmulator({ port: emulator.port, restoreFrom: state });
+
+    const read = async (VersionId?: string) => (await s3.send(new GetObjectCommand({ Bucket: 'crash-kept', Key: 'k', VersionId }))).Body!.transformToString();
+    expect([await read(), await read(v1)]).toEqual(['two', 'one']);
+    const sqsCounts = (await q.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes;
+    expect(sqsCounts).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '1' });
+    await q.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: inFlight.ReceiptHandle }));
+    await doc.send(new UpdateCommand({ TableName: 'crash-kept', Key: { pk: 'counter', sk: 'counter' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } }));
+    expect((await doc.send(new GetCommand({ TableName: 'crash-kept', Key: { pk: 'counter', sk: 'counter' } }))).Item).toMatchObject({ n: 6 });
+    for (const c of [s3, q, ddb]) c.destroy();
+  } finally {
+    await emulator.stop();
+    if (state) rmSync(state, { force: true });
+  }
 });
