@@ -142,8 +142,8 @@ export function dlqRedriveDrill(stack: LocalStack, opts: { uploads: number; idle
  * function's real bundle runs in its own worker thread against the stack and the thread is
  * terminated once some objects are done. Then the same event is delivered again (Lambda's async
  * retry); midway through it the emulator itself is killed and restarted with its stored state
- * (LocalStack.crashEmulator). Then the hour is re-run (a new event, as an operator or the next tick would), and the
- * summary must count every object exactly once with every original processed.
+ * (LocalStack.crashEmulator). Then the hour is re-run (a new event, as an operator or the next tick
+ * would), and the summary must count every object exactly once with every original processed.
  */
 export function batchCrashDrill(
   stack: LocalStack,

@@ -13,57 +13,34 @@ pass (a lost update DynamoDB never allows). Locks, queues, counters and the fan-
 that guarantee, so every write operation runs under one process-wide lock; reads stay concurrent.
 The tests' private moto servers (test/support/moto.ts) use this same launcher.
 
-Two patches only make moto fast enough for bursts (same answers, less work): SendMessage no longer
-counts every message in the queue (moto builds all queue attributes, including the three
-ApproximateNumberOf* counts, to read ContentBasedDeduplication, so each send scanned the queue and a
-burst into a growing invoke queue went quadratic), a message's visibility is checked against a plain
-clock, the service a request is for is looked up once per host instead of listing moto's package
-directory and trying every URL pattern on each request (under the dispatcher's global lock), and
-the per-request access log is off unless LOCAL_MOTO_DEBUG is set.
-
-moto keeps its state in memory only, so a killed moto restarts empty, while the S3 and DynamoDB it
-stands in for never lose acknowledged data. For the failure drills, SIGUSR1 makes the launcher write
-every emulated service's state to MOTO_STATE_FILE and exit at once (a crash, not a drain: requests
-in flight are cut off), and MOTO_RESTORE_FILE makes a new launcher start from such a file. Ordinary
-stops (SIGTERM) write nothing.
+Beside these fidelity patches it installs moto_speed (the same answers, less work; the per-request
+access log is off unless LOCAL_MOTO_DEBUG is set) and moto_state (the drills' crash and restore).
 
 Usage: python local/moto_launcher.py -H 127.0.0.1 -p PORT
 """
-
 import datetime
 import itertools
 import json
-import _thread
-import collections
-import copyreg
 import logging
 import os
-import pickle
-import signal
 import sys
 import threading
-import time
 import traceback
 import uuid
 from typing import Any
 
 import functools
 
-from cryptography import x509
-from cryptography.hazmat.bindings._rust import openssl as rust_openssl
-from cryptography.hazmat.bindings._rust import x509 as rust_x509
-from cryptography.hazmat.primitives import serialization
 from moto.dynamodb.models import DynamoDBBackend
 from moto.events import models as events_models
 from moto.events import responses as events_responses
 from moto.s3 import models as s3_models
 from moto.s3 import notifications
 from moto.s3 import responses as s3_responses
-from moto.s3 import utils as s3_utils
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
-from moto.sqs import models as sqs_models
-from moto.ssm import models as ssm_models
+
+import moto_speed
+import moto_state
 
 _sequence = itertools.count(int(datetime.datetime.now().timestamp() * 1000) << 16)
 _sequence_lock = threading.Lock()
@@ -318,167 +295,10 @@ for _name in ("put_item", "update_item", "delete_item", "transact_write_items", 
     if hasattr(DynamoDBBackend, _name):
         setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
 
-_original_queue_attributes = sqs_models.Queue.attributes
-_original_send_message = sqs_models.SQSBackend.send_message
-_original_get_queue_attributes = sqs_models.SQSBackend.get_queue_attributes
-
-
-def _queue_attributes(self: Any) -> dict[str, Any]:
-    if getattr(_context, "sqs_sending", False):
-        # The send path reads only ContentBasedDeduplication (and only on FIFO queues); skip the
-        # ApproximateNumberOf* counts, each a scan of every message in the queue.
-        return {"ContentBasedDeduplication": str(bool(self.content_based_deduplication)).lower()} if self.fifo_queue else {}
-    memo = getattr(_context, "sqs_attributes", None)
-    if memo is None:
-        return _original_queue_attributes.fget(self)
-    # GetQueueAttributes rebuilds the whole set once per requested name; once per request is enough.
-    if id(self) not in memo:
-        memo[id(self)] = _original_queue_attributes.fget(self)
-    return memo[id(self)]
-
-
-def _send_message(self: Any, *args: Any, **kwargs: Any) -> Any:
-    _context.sqs_sending = True
-    try:
-        return _original_send_message(self, *args, **kwargs)
-    finally:
-        _context.sqs_sending = False
-
-
-def _get_queue_attributes(self: Any, *args: Any, **kwargs: Any) -> Any:
-    _context.sqs_attributes = {}
-    try:
-        return _original_get_queue_attributes(self, *args, **kwargs)
-    finally:
-        _context.sqs_attributes = None
-
-
-sqs_models.Queue.attributes = property(_queue_attributes)
-sqs_models.SQSBackend.send_message = _send_message
-sqs_models.SQSBackend.get_queue_attributes = _get_queue_attributes
-# moto's clock goes through datetime objects (utcnow, epoch subtraction) for every visibility and
-# delay check of every message; the same instant from time.time() costs a fraction of that.
-sqs_models.unix_time_millis = lambda: time.time() * 1000.0
-
-_original_get_backend_for_host = DomainDispatcherApplication.get_backend_for_host
-_backend_for_host: dict[str, Any] = {}
-
-
-def _get_backend_for_host(self: Any, host: str | None) -> Any:
-    # The answer depends on the host string alone (a directory listing and fixed URL patterns).
-    if host is None:
-        return None
-    if host not in _backend_for_host:
-        _backend_for_host[host] = _original_get_backend_for_host(self, host)
-    return _backend_for_host[host]
-
-
-DomainDispatcherApplication.get_backend_for_host = _get_backend_for_host
-
-# The services the local copy provisions; their backends hold all of its state.
-_STATEFUL_SERVICES = ("s3", "dynamodb", "sqs", "sns", "events", "ssm", "kms")
-
-# Backends hold locks (moto's own and the launcher's); a snapshot stores fresh ones in their place.
-copyreg.pickle(_thread.LockType, lambda _lock: (threading.Lock, ()))
-copyreg.pickle(type(threading.RLock()), lambda _lock: (threading.RLock, ()))
-
-
-def _rebuild_versioned_store(items: list[tuple[str, list[Any]]]) -> Any:
-    store = s3_utils._VersionedKeyStore()
-    for key, versions in items:
-        store.setlist(key, versions)
-    return store
-
-
-# A bucket's keys map each name to its list of versions, but the store's __setitem__ appends one
-# version, so pickle's default (set each item) would nest the lists: store the lists as they are.
-copyreg.pickle(
-    s3_utils._VersionedKeyStore,
-    lambda store: (_rebuild_versioned_store, ([(key, list(store.getlist(key))) for key in dict.keys(store)],)),
-)
-
-
-def _load_private_key(pem: bytes) -> Any:
-    return serialization.load_pem_private_key(pem, password=None)
-
-
-def _private_key_pem(key: Any) -> tuple[Any, tuple[bytes]]:
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return _load_private_key, (pem,)
-
-
-# KMS and SNS hold signing keys and SNS a certificate: OpenSSL objects, stored as PEM.
-for _key_type in (rust_openssl.rsa.RSAPrivateKey, rust_openssl.ec.ECPrivateKey):
-    copyreg.pickle(_key_type, _private_key_pem)
-copyreg.pickle(
-    rust_x509.Certificate,
-    lambda cert: (x509.load_pem_x509_certificate, (cert.public_bytes(serialization.Encoding.PEM),)),
-)
-
-
-def _rebuild_parameter_dict(account_id: str, region_name: str, attrs: dict[str, Any], items: dict[str, Any]) -> Any:
-    params = ssm_models.ParameterDict(account_id, region_name)
-    params.__dict__.update(attrs)
-    params.update(items)
-    return params
-
-
-# SSM's parameter store is a defaultdict whose constructor takes the account and region, which
-# defaultdict's own pickling does not pass.
-copyreg.pickle(
-    ssm_models.ParameterDict,
-    lambda params: (_rebuild_parameter_dict, (params.account_id, params.region_name, dict(params.__dict__), dict(params))),
-)
-
-
-def _nested_tags() -> Any:
-    return collections.defaultdict(dict)
-
-
-def _save_state_and_exit(_signum: int, _frame: Any) -> None:
-    from moto.backends import get_backend
-
-    path = os.environ.get("MOTO_STATE_FILE")
-    code = 0
-    try:
-        if not path:
-            raise RuntimeError("MOTO_STATE_FILE is not set")
-        # SSM keeps resource tags in a defaultdict built from a lambda, which pickle cannot name.
-        for _account, _region, backend in get_backend("ssm").iter_backends():
-            if isinstance(getattr(backend, "_resource_tags", None), collections.defaultdict):
-                backend._resource_tags.default_factory = _nested_tags
-        # Writers on other threads keep running; a snapshot that races one is retried.
-        for attempt in range(5):
-            try:
-                with _dynamodb_write_lock:
-                    data = pickle.dumps({name: dict(get_backend(name)) for name in _STATEFUL_SERVICES})
-                break
-            except RuntimeError:
-                if attempt == 4:
-                    raise
-        tmp = f"{path}.tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except Exception:  # noqa: BLE001 - a failed snapshot is reported by the exit code
-        traceback.print_exc(file=sys.stderr)
-        code = 1
-    os._exit(code)
-
-
-def _restore_state(path: str) -> None:
-    from moto.backends import get_backend
-
-    with open(path, "rb") as f:
-        state = pickle.load(f)
-    for name, accounts in state.items():
-        get_backend(name).update(accounts)
-
 
 if __name__ == "__main__":
-    if os.environ.get("MOTO_RESTORE_FILE"):
-        _restore_state(os.environ["MOTO_RESTORE_FILE"])
-    signal.signal(signal.SIGUSR1, _save_state_and_exit)
+    moto_speed.install()
+    moto_state.install(_dynamodb_write_lock)
     if not os.environ.get("LOCAL_MOTO_DEBUG"):
         # One access-log line per request, written under a global lock, was a seventh of moto's time.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
