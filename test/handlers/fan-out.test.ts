@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3'
 import { handler as validate } from '../../lambda/fanout-validate';
 import { handler as enrich } from '../../lambda/fanout-enrich';
 import { handler as index } from '../../lambda/fanout-index';
-import { HandlerFixture, lambdaContext, s3Event, startHandlerFixture } from './fixture';
+import { HandlerFixture, IN_PROGRESS, lambdaContext, s3Event, startHandlerFixture } from './fixture';
 
 let fx: HandlerFixture;
 beforeAll(async () => {
@@ -30,7 +30,6 @@ async function versionsOf(key: string): Promise<number> {
 }
 
 type Stage = (typeof stages)[number];
-const IN_PROGRESS = /IdempotencyAlreadyInProgressError|PublishInProgressError/;
 
 /**
  * One asynchronous delivery as Lambda makes it: an invocation rejected because another one holds the

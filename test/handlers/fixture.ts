@@ -35,6 +35,9 @@ export interface HandlerFixture {
   stop(): Promise<void>;
 }
 
+/** What a handler throws when another invocation holds the same work; Lambda retries such a delivery. */
+export const IN_PROGRESS = /IdempotencyAlreadyInProgressError|PublishInProgressError/;
+
 export function lambdaContext(name = 'test'): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -1,34 +1,39 @@
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { rmSync } from 'node:fs';
 import { clientConfig } from '../../core/aws-config';
 import { startEmulator } from '../../local/emulator';
-import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
+import { MotoServer, startMoto } from '../support/moto';
 import { createCompositeKeyTable } from '../support/tables';
 
 /**
- * local/moto_launcher.py's own behaviour. It skips moto's per-send scan of the queue (SendMessage built every queue
- * attribute, including the ApproximateNumberOf* counts, to read ContentBasedDeduplication) and
- * counts visibility with a plain clock. These tests pin that the answers did not change: the counts
- * GetQueueAttributes gives, delays and visibility timeouts, and FIFO deduplication, which is the one
- * attribute the send path reads.
+ * The launcher's own behaviour. local/moto_speed.py skips moto's per-send scan of the queue
+ * (SendMessage built every queue attribute, including the ApproximateNumberOf* counts, to read
+ * ContentBasedDeduplication) and counts visibility with a plain clock: the first tests pin that the
+ * answers did not change (the counts GetQueueAttributes gives, delays and visibility timeouts, and
+ * FIFO deduplication, the one attribute the send path reads). local/moto_state.py carries state
+ * across the drills' crash: the last test.
  */
+const clientOptions = (endpoint: string) => ({
+  ...clientConfig({ endpoint, region: 'eu-central-1' }),
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
 let moto: MotoServer;
 let sqs: SQSClient;
 beforeAll(async () => {
   moto = await startMoto();
-  const env = awsEnvFor(moto.endpoint);
-  sqs = new SQSClient({ endpoint: moto.endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  sqs = new SQSClient(clientOptions(moto.endpoint));
 }, 60_000);
 afterAll(async () => {
   sqs?.destroy();
@@ -90,7 +95,7 @@ test('a crashed moto restarts with what it stored: object versions, in-flight me
   let emulator = await startEmulator();
   let state: string | undefined;
   try {
-    const cfg = { ...clientConfig({ endpoint: emulator.endpoint, region: 'eu-central-1' }), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const cfg = clientOptions(emulator.endpoint);
     const s3 = new S3Client(cfg);
     const q = new SQSClient(cfg);
     const ddb = new DynamoDBClient(cfg);
