@@ -36,6 +36,13 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-central-1');
 
+/**
+ * The only retention periods CloudWatch Logs accepts (AWS::Logs::LogGroup RetentionInDays). Any
+ * other number synthesizes fine and fails only at deploy time, so the schema refuses it at synth.
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+
 export const environmentConfigSchema = z
   .object({
     name: z.enum(ENVIRONMENT_NAMES),
@@ -49,10 +56,16 @@ export const environmentConfigSchema = z
     notificationEmail: z.string().email().optional(),
     /** How long audit records of object events are kept (DynamoDB TTL). */
     auditRetentionDays: z.number().int().min(1).max(3650),
-    /** CloudWatch Logs retention for every function. */
-    logRetentionDays: z.number().int().positive(),
-    /** Lambda memory for event processors; streaming keeps usage flat so this stays small. */
-    processorMemoryMb: z.number().int().min(128).max(10240),
+    /** CloudWatch Logs retention for every function: one of the values CloudWatch Logs accepts. */
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS, {
+      error: `must be one of the retention periods CloudWatch Logs accepts (days): ${LOG_RETENTION_DAYS.join(', ')}`,
+    }),
+    /** Lambda memory for event processors (Lambda accepts whole MB from 128 to 10240); streaming keeps usage flat. */
+    processorMemoryMb: z
+      .number()
+      .int('must be a whole number of MB')
+      .min(128, 'must be at least 128 MB (the smallest Lambda memory size)')
+      .max(10240, 'must be at most 10240 MB (the largest Lambda memory size)'),
     thresholds: z.object({
       /** log-analysis scenario: ERROR lines per hour above which an alert fires */
       errorSpike: z.number().int().nonnegative(),
@@ -124,7 +137,11 @@ export function loadEnvironmentConfig(
   overrides: { account?: string; notificationEmail?: string } = {},
 ): EnvironmentConfig {
   if (!isEnvironmentName(name)) throw new UnknownEnvironmentError(name);
-  const raw = { ...(RAW[name] as object), ...stripUndefined(overrides) };
+  return parseEnvironmentConfig(name, { ...(RAW[name] as object), ...stripUndefined(overrides) });
+}
+
+/** Validates raw settings of one environment; every failure becomes one line naming each field. */
+export function parseEnvironmentConfig(name: EnvironmentName, raw: unknown): EnvironmentConfig {
   const parsed = environmentConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
