@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The EventBridge envelope S3 sends ("Amazon S3 Event Notifications with EventBridge"). Handlers

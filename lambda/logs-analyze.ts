@@ -3,7 +3,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { PassThrough, Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   JsonArrayWriter,
   LogRecord,

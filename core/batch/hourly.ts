@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { analyzeCsvStream } from '../csv/analyze';
 import { CsvFormatError } from '../csv/insights';
 import { onceKey } from '../exactly-once';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Scenario 3, CI/CD artifacts: artifacts/<version>/<file> with user metadata `version` and
