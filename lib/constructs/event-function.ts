@@ -136,10 +136,17 @@ export class EventFunction extends Construct {
       bundling: {
         minify: true,
         sourceMap: true,
+        // Names and mappings only: stack traces still point at lambda/ and core/ lines, while the
+        // map stays near the bundle's size instead of carrying every dependency's source text.
+        sourcesContent: false,
         target: 'node24',
         format: OutputFormat.CJS,
-        // The runtime's AWS SDK v3 is used; the local runtime resolves the same major from node_modules.
-        externalModules: ['@aws-sdk/*'],
+        // Nothing external (CDK would otherwise leave @aws-sdk/* to the runtime): the bundle carries
+        // the AWS SDK versions package-lock pins, so AWS, the local copy and engines that ship no SDK
+        // at all run the same code (test/stacks/bundles.test.ts loads a bundle without node_modules).
+        externalModules: [],
+        // The SDK's and Powertools' ES builds tree-shake; their CJS builds do not (~290 kB smaller).
+        mainFields: ['module', 'main'],
         // Lambda only; never Docker (the local esbuild in node_modules is always present).
         forceDockerBundling: false,
       },
