@@ -1,4 +1,4 @@
-import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
+import { getDenialReasons, getGrantReasons, runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import type { NamedPolicy, PolicyDocument, PolicyStatement, PolicyStore } from './policies';
 
@@ -38,6 +38,15 @@ export interface Decision {
   readonly reason: string;
   /** "Stack/LogicalId" of the policy that denied, or of the principal whose policies allow nothing. */
   readonly policy?: string;
+  /** For an allowed request: every statement iam-simulate reports as allowing it (tests remove each to prove it is needed). */
+  readonly grants?: readonly Grant[];
+}
+
+/** One allowing statement: `policy` is the store's own object, `statement` the 0-based index in its document. */
+export interface Grant {
+  readonly policyType: 'identity' | 'resource';
+  readonly policy: NamedPolicy;
+  readonly statement: number;
 }
 
 /** The resource whose resource policy governs `arn`: objects answer to their bucket's policy, versions of a function to the function. */
@@ -47,17 +56,52 @@ export function resourcePolicyTarget(arn: string): string {
   return arn;
 }
 
-function merged(policies: readonly NamedPolicy[]): { document: PolicyDocument; origin: NamedPolicy[] } | undefined {
+function merged(policies: readonly NamedPolicy[]): { document: PolicyDocument; origin: NamedPolicy[]; originIndex: number[] } | undefined {
   if (!policies.length) return undefined;
   const statements: PolicyStatement[] = [];
   const origin: NamedPolicy[] = [];
+  const originIndex: number[] = [];
   for (const p of policies) {
-    for (const s of p.document.Statement) {
+    p.document.Statement.forEach((s, i) => {
       statements.push(s);
       origin.push(p);
-    }
+      originIndex.push(i);
+    });
   }
-  return { document: { Version: '2012-10-17', Statement: statements }, origin };
+  return { document: { Version: '2012-10-17', Statement: statements }, origin, originIndex };
+}
+
+/**
+ * iam-simulate (0.1.173) keeps only request context keys it knows for the action, and matches a
+ * variable key only when its variable follows a slash (aws:PrincipalTag/x): kms:EncryptionContext:x
+ * is silently dropped, so every condition on it fails as if the key were missing. Until the library
+ * accepts it, policies and request carry such keys under a slash-variable alias that it keeps
+ * (aws:RequestTag/…, a String key like kms:EncryptionContext:…); operators, values and statement
+ * order are untouched, so the evaluation itself stays the library's.
+ */
+const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:(.+)$/i;
+const ENCRYPTION_CONTEXT_ALIAS = 'aws:RequestTag/kms:EncryptionContext:';
+
+function aliasKey(key: string): string {
+  const m = ENCRYPTION_CONTEXT_KEY.exec(key);
+  return m ? `${ENCRYPTION_CONTEXT_ALIAS}${m[1]}` : key;
+}
+
+function aliasContext(ctx: Readonly<Record<string, ContextValue>>): Record<string, ContextValue> {
+  return Object.fromEntries(Object.entries(ctx).map(([k, v]) => [aliasKey(k), v]));
+}
+
+function aliasDocument(document: PolicyDocument): PolicyDocument {
+  const needed = document.Statement.some((s) => Object.values(s.Condition ?? {}).some((c) => Object.keys(c).some((k) => ENCRYPTION_CONTEXT_KEY.test(k))));
+  if (!needed) return document;
+  return {
+    ...document,
+    Statement: document.Statement.map((s) =>
+      s.Condition
+        ? { ...s, Condition: Object.fromEntries(Object.entries(s.Condition).map(([op, c]) => [op, Object.fromEntries(Object.entries(c).map(([k, v]) => [aliasKey(k), v]))])) }
+        : s,
+    ),
+  };
 }
 
 function principalContext(p: Principal, accountId: string): Record<string, ContextValue> {
@@ -90,12 +134,12 @@ export class PolicyEvaluator {
         principal: principal.arn,
         action: req.action,
         resource: { resource: req.resource, accountId: resourceAccount(req.resource, this.store.accountId) },
-        contextVariables: { ...principalContext(principal, this.store.accountId), ...req.context },
+        contextVariables: aliasContext({ ...principalContext(principal, this.store.accountId), ...req.context }),
       },
-      identityPolicies: principal.identityPolicies.map((p) => ({ name: `${p.source}:${p.name}`, policy: p.document })),
+      identityPolicies: principal.identityPolicies.map((p) => ({ name: `${p.source}:${p.name}`, policy: aliasDocument(p.document) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: rp?.document,
+      resourcePolicy: rp ? aliasDocument(rp.document) : undefined,
     };
     const res = await runSimulation(sim, {});
     if (res.resultType === 'error') {
@@ -103,8 +147,20 @@ export class PolicyEvaluator {
       return { allowed: false, result: 'ImplicitlyDenied', reason: `because the request could not be evaluated: ${JSON.stringify(res.errors).slice(0, 300)}` };
     }
     const result = res.overallResult as DecisionResult;
-    if (result === 'Allowed') return { allowed: true, result, reason: '' };
     const analysis = res.resultType === 'single' ? res.result.analysis : undefined;
+    if (result === 'Allowed') {
+      const grants: Grant[] = [];
+      for (const g of analysis ? getGrantReasons(analysis) : []) {
+        if (g.policyType === 'resource') {
+          const policy = rp?.origin[g.statementIndex - 1];
+          if (policy) grants.push({ policyType: 'resource', policy, statement: rp?.originIndex[g.statementIndex - 1] ?? 0 });
+        } else if (g.policyType === 'identity') {
+          const policy = principal.identityPolicies.find((p) => `${p.source}:${p.name}` === g.policyIdentifier);
+          if (policy) grants.push({ policyType: 'identity', policy, statement: g.statementIndex - 1 });
+        }
+      }
+      return { allowed: true, result, reason: '', grants };
+    }
     const denials = analysis ? getDenialReasons(analysis) : [];
     const explicit = denials.find((d) => d.denialType === 'Explicit');
     const who = principal.roleArn ? this.store.roles.get(principal.roleArn)?.source : undefined;
