@@ -7,7 +7,6 @@ import { queryHistory } from '../core/audit';
 import { KvStore } from '../core/kvstore';
 import { ClientPool, RegionClients } from './clients';
 import { FunctionWorker } from './lambda-worker';
-import { lambdaEnvironment } from './runtime';
 import type { LocalFunction } from './provision';
 import type { LocalStack } from './stack';
 
@@ -188,7 +187,7 @@ export class DrillProbe {
   environmentOf(fn: LocalFunction): FunctionWorker {
     return new FunctionWorker(
       fn,
-      { ...lambdaEnvironment(fn, this.stack.endpoint), POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      { ...this.stack.functionEnvironment(fn), POWERTOOLS_LOG_LEVEL: 'ERROR' },
       () => undefined,
     );
   }

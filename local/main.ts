@@ -13,7 +13,10 @@ interface Options {
   json?: boolean;
   tail: boolean;
   tick?: string;
+  iam: string;
 }
+
+const IAM_MODES = ['enforce', 'warn', 'off'] as const;
 
 function summary(stack: LocalStack): string[] {
   const p = stack.provisioned();
@@ -36,6 +39,7 @@ function summary(stack: LocalStack): string[] {
     `  stacks          ${p.stacks.map((s) => `${s.name} (${s.region})`).join(', ')}`,
     `  functions       ${p.functions.length}; rules ${p.rules.length} (${p.rules.filter((r) => r.schedule).length} scheduled: fire with npm run local -- --tick <rule>)`,
     `  not emulated    ${[...byType].map(([k, v]) => `${k} x${v}`).join(', ') || 'nothing'} (README "Local copy")`,
+    `  policies        ${stack.iamMode === 'enforce' ? 'enforced' : stack.iamMode === 'warn' ? 'evaluated, denials only logged (--iam warn)' : 'not evaluated (--iam off)'}: each function runs as its own role; the credentials below are the account's administrator`,
     `  timings         synth ${t.synthesized ? `${t.synthSeconds.toFixed(1)} s` : 'cached'}, moto ${t.emulatorSeconds.toFixed(1)} s, provision ${t.provisionSeconds.toFixed(1)} s`,
     '',
     `export AWS_ENDPOINT_URL=${stack.endpoint} AWS_REGION=${stack.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
@@ -56,6 +60,9 @@ async function run(o: Options): Promise<void> {
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new CliError(`--port ${o.port} is not a port number`, EXIT.USAGE, 'give 1-65535, or leave it out for a free port');
+  }
+  if (!(IAM_MODES as readonly string[]).includes(o.iam)) {
+    throw new CliError(`--iam ${o.iam} is not a mode`, EXIT.USAGE, `use one of ${IAM_MODES.join(', ')}`);
   }
   const lock = acquireLock();
   if (!lock.ok) {
@@ -81,7 +88,15 @@ async function run(o: Options): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   try {
-    stack = await startLocalStack({ env: o.env, port, tail: o.tail, output: log });
+    stack = await startLocalStack({
+      env: o.env,
+      port,
+      tail: o.tail,
+      output: log,
+      iam: o.iam as (typeof IAM_MODES)[number],
+      // --json: denials are events on stdout (one JSON object per line), like the ready line.
+      ...(o.json ? { onDenial: (e) => console.log(JSON.stringify(e)) } : {}),
+    });
   } catch (err) {
     lock.release();
     throw err;
@@ -112,8 +127,9 @@ async function main(): Promise<void> {
   const program = new Command('local')
     .description('run the whole stack on this machine: moto + the local Lambda runtime, provisioned from cdk.out')
     .option('--env <name>', 'environment to provision', 'dev')
-    .option('--port <n>', 'emulator port (default: a free loopback port)')
-    .option('--json', 'print one machine-readable ready line')
+    .option('--port <n>', 'port of the local AWS endpoint (default: a free loopback port)')
+    .option('--iam <mode>', 'policy enforcement: enforce (refuse what the policies deny), warn (log denials only), off', 'enforce')
+    .option('--json', 'print one machine-readable ready line, and each policy denial as a JSON event')
     .option('--no-tail', 'do not print SNS notifications')
     .option('--tick <rule>', 'fire a scheduled rule in the running local copy and exit')
     .parse();

@@ -5,21 +5,22 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { Target } from '@aws-sdk/client-eventbridge';
 import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand } from '@aws-sdk/client-kms';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { StackArtifact, TemplateResource } from './assembly';
-import { ClientPool, LOCAL_ACCOUNT_ID } from './clients';
+import { ClientPool, LOCAL_ACCOUNT_ID, RegionClients } from './clients';
 import { Json, evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import type { ResolvedResource } from './iam/policies';
 import { provisionBucket, ReplicationRule } from './s3-provision';
 
 /** Resource types the local copy deliberately does not create (AWS enforces or observes them). */
 const NOT_EMULATED: Array<[RegExp, string]> = [
-  [/^AWS::IAM::/, 'IAM is not enforced locally'],
+  [/^AWS::IAM::/, 'evaluated by the local gateway, not created in the emulator'],
   [/^AWS::Logs::/, 'function logs go to the local console'],
   [/^AWS::CloudWatch::/, 'no metrics or alarms locally'],
-  [/^AWS::(S3::BucketPolicy|SNS::TopicPolicy|SQS::QueuePolicy)$/, 'resource policies are not enforced locally'],
-  [/^AWS::Lambda::Permission$/, 'invoke permissions are not enforced locally'],
+  [/^AWS::(S3::BucketPolicy|SNS::TopicPolicy|SQS::QueuePolicy)$/, 'evaluated by the local gateway, not stored in the emulator'],
+  [/^AWS::Lambda::Permission$/, 'checked by the service-edge test (test/iam); the runtime invokes functions itself'],
   [/^AWS::CDK::Metadata$/, 'CDK metadata'],
 ];
 
@@ -31,6 +32,8 @@ export interface LocalFunction {
   readonly arn: string;
   readonly assetDir: string;
   readonly handler: string;
+  /** The execution role (its credentials are what the function runs with). */
+  readonly roleArn?: string;
   readonly environment: Record<string, string>;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
@@ -86,6 +89,8 @@ export interface Provisioned {
   readonly topics: LocalTopic[];
   /** "Stack/LogicalId (Type): why" for every resource the emulator does not create. */
   readonly notEmulated: string[];
+  /** Every resource with its properties resolved to physical values (policies are read from these). */
+  readonly resources: ResolvedResource[];
 }
 
 interface Physical {
@@ -125,6 +130,31 @@ function tagList(tags: Json | undefined): Array<{ Key: string; Value: string }> 
   return [];
 }
 
+function isSsmParameterType(type: string): boolean {
+  return type.startsWith('AWS::SSM::Parameter::Value<');
+}
+
+/**
+ * Values of the template's `AWS::SSM::Parameter::Value<…>` parameters, read from the emulator's SSM
+ * as CloudFormation reads them at deploy time (the pipelines stacks get the storage key ARN this
+ * way). Names nothing has published (CDK's bootstrap version, which no resource refers to) are
+ * left out; a Ref to one of them fails in ctx.ref.
+ */
+async function ssmParameterValues(template: StackArtifact['template'], c: RegionClients): Promise<Map<string, string>> {
+  const wanted = Object.entries(template.Parameters ?? {}).filter(([, p]) => isSsmParameterType(p.Type) && typeof p.Default === 'string');
+  const values = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 10) {
+    const batch = wanted.slice(i, i + 10);
+    const res = await c.ssm.send(new GetParametersCommand({ Names: batch.map(([, p]) => p.Default as string) }));
+    const byName = new Map((res.Parameters ?? []).map((x) => [x.Name, x.Value]));
+    for (const [id, p] of batch) {
+      const v = byName.get(p.Default as string);
+      if (v !== undefined) values.set(id, v);
+    }
+  }
+  return values;
+}
+
 /** Orders a template's resources so that each follows everything it refers to. */
 function resourceOrder(resources: Record<string, TemplateResource>): string[] {
   const order: string[] = [];
@@ -151,7 +181,7 @@ function resourceOrder(resources: Record<string, TemplateResource>): string[] {
  */
 export async function provision(stacks: StackArtifact[], clients: ClientPool): Promise<Provisioned> {
   const exportsByRegion = new Map<string, Map<string, string>>();
-  const result: Provisioned = { stacks: [], functions: [], rules: [], buckets: [], topics: [], notEmulated: [] };
+  const result: Provisioned = { stacks: [], functions: [], rules: [], buckets: [], topics: [], notEmulated: [], resources: [] };
   const functionsByArn = new Map<string, LocalFunction>();
 
   for (const stack of stacks) {
@@ -162,6 +192,7 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
     const c = clients.get(stack.region);
     const exportsHere = exportsByRegion.get(stack.region) ?? new Map<string, string>();
     exportsByRegion.set(stack.region, exportsHere);
+    const ssmValues = await ssmParameterValues(template, c);
 
     const ctx: ResolveContext = {
       accountId: LOCAL_ACCOUNT_ID,
@@ -171,6 +202,11 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
         const p = physical.get(id);
         if (p) return p.ref;
         const param = template.Parameters?.[id];
+        if (param && isSsmParameterType(param.Type)) {
+          const v = ssmValues.get(id);
+          if (v === undefined) throw new Error(`${stack.name}: parameter ${id} reads SSM ${str(param.Default)}, which no stack provisioned before it publishes`);
+          return v;
+        }
         if (param) return str(param.Default) ?? '';
         throw new Error(`${stack.name}: Ref to ${id}, which is not provisioned (yet)`);
       },
@@ -212,6 +248,8 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
         throw new Error(`provisioning ${where} (${res.Type}) failed: ${(err as Error).message}`, { cause: err });
       }
       physical.set(logicalId, p);
+      const resolvedArn = p.attrs.Arn;
+      result.resources.push({ stackName: stack.name, region: stack.region, logicalId, type: res.Type, props, ref: p.ref, arn: typeof resolvedArn === 'string' ? resolvedArn : undefined });
 
       async function createResource(): Promise<Physical> {
         switch (res.Type) {
@@ -401,6 +439,7 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
           arn: fnArn,
           assetDir: join(stack.assemblyDir, assetPath),
           handler,
+          roleArn: str(props.Role),
           environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, str(v) ?? ''])),
           memoryMb: typeof props.MemorySize === 'number' ? props.MemorySize : 128,
           timeoutSeconds,

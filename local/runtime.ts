@@ -10,14 +10,21 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { ClientPool, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './clients';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../core/aws-config';
+import { ClientPool, LOCAL_ACCOUNT_ID } from './clients';
+import type { Credentials } from './iam/credentials';
 import { FunctionPool, FunctionWorker, InvocationError } from './lambda-worker';
 import type { LocalBucket, LocalFunction, LocalRule, Provisioned } from './provision';
 import { Replicator } from './replicator';
 import { parseSchedule } from './schedule';
 
 export interface RuntimeOptions {
+  /** The emulator itself: the runtime acts as the AWS services (EventBridge, S3 replication, SNS). */
   readonly endpoint: string;
+  /** Where functions send their calls (the policy-enforcing gateway), with their own role's credentials. */
+  readonly functionEndpoint: string;
+  readonly functionCredentials: (fn: LocalFunction) => Credentials;
   /** Waits between async-invocation attempts; AWS waits about 1 and 2 minutes. */
   readonly retryDelaysMs: number[];
   /** Print SNS notifications as they arrive. */
@@ -59,14 +66,16 @@ const INVOKE_VISIBILITY_SECONDS = 15;
  * The environment a Lambda execution environment of `fn` sees: the template's variables plus what
  * the Lambda service sets, with SDK clients pointed at the emulator.
  */
-export function lambdaEnvironment(fn: LocalFunction, endpoint: string): Record<string, string> {
+export function lambdaEnvironment(fn: LocalFunction, endpoint: string, credentials: Credentials): Record<string, string> {
   return {
     ...fn.environment,
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: fn.region,
     AWS_DEFAULT_REGION: fn.region,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // As the Lambda service provides them: a session of the function's own execution role.
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
@@ -130,7 +139,7 @@ export class LocalRuntime {
     if (!w) {
       const create = () => new FunctionWorker(
         fn,
-        lambdaEnvironment(fn, this.options.endpoint),
+        lambdaEnvironment(fn, this.options.functionEndpoint, this.options.functionCredentials(fn)),
         this.options.output,
       );
       w = new FunctionPool(fn, create, this.options.concurrency ?? 4);
@@ -167,7 +176,11 @@ export class LocalRuntime {
       return 'dropped';
     }
     const dlqRegion = fn.deadLetterQueueArn?.split(':')[3] ?? fn.region;
-    await this.clients.get(dlqRegion).sqs.send(
+    // Lambda sends to the dead-letter queue with the function's execution role: a role that may
+    // not send there loses the event on AWS, and does here.
+    const sqs = new SQSClient({ ...clientConfig({ endpoint: this.options.functionEndpoint, region: dlqRegion, maxAttempts: 3 }), credentials: this.options.functionCredentials(fn) });
+    try {
+      await sqs.send(
       new SendMessageCommand({
         QueueUrl: fn.deadLetterQueueUrl,
         MessageBody: JSON.stringify(event),
@@ -178,7 +191,13 @@ export class LocalRuntime {
           ...(last instanceof InvocationError ? { ErrorType: { DataType: 'String', StringValue: last.errorType } } : {}),
         },
       }),
-    );
+      );
+    } catch (err) {
+      this.options.output(`[${fn.logicalId}] event dropped: sending it to the dead-letter queue failed (${(err as Error).message})`);
+      return 'dropped';
+    } finally {
+      sqs.destroy();
+    }
     this.stats.deadLettered++;
     this.options.output(`[${fn.logicalId}] event sent to the dead-letter queue after ${attempts} attempts`);
     return 'dead-lettered';

@@ -3,18 +3,30 @@ import { rmSync } from 'node:fs';
 import { CliError, EXIT } from '../core/cli-errors';
 import { ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironmentConfig, resourceNames } from '../lib/config';
 import { readAssembly } from './assembly';
-import { ClientPool, localAwsEnv } from './clients';
-import { Emulator, ensureVenv, startEmulator } from './emulator';
-import { provision, Provisioned } from './provision';
-import { DeliveryOutcome, LocalRuntime, Notification } from './runtime';
+import { ClientPool, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, localAwsEnv } from './clients';
+import { Emulator, ensureVenv, freePort, startEmulator } from './emulator';
+import { CredentialRegistry, Credentials } from './iam/credentials';
+import { PolicyEvaluator } from './iam/evaluate';
+import { DenialEvent, Gateway, IamMode, denialLine, startGateway } from './iam/gateway';
+import { PolicyStore, collectPolicies } from './iam/policies';
+import { ResourceDirectory, buildDirectory } from './iam/resource-directory';
+import { LocalFunction, provision, Provisioned } from './provision';
+import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime';
 import type { ReplicationRecord } from './replicator';
 import { synthEnvironment } from './synth';
 
 export interface LocalStackOptions {
   /** dev (default), staging or prod. */
   readonly env?: string;
-  /** Emulator port; a free loopback port when omitted. */
+  /** Port of the local AWS endpoint (the policy-enforcing gateway); a free loopback port when omitted. */
   readonly port?: number;
+  /**
+   * Policy enforcement: `enforce` (default) refuses what the templates' policies do not allow,
+   * `warn` logs the denial and lets the request through, `off` forwards everything unchecked.
+   */
+  readonly iam?: IamMode;
+  /** Called for every denial (also in warn mode); the default prints one line unless quiet. */
+  readonly onDenial?: (event: DenialEvent) => void;
   /** No console output (tests). */
   readonly quiet?: boolean;
   /** Waits between the async-invocation retries (AWS: about 60 s and 120 s). Default [1000, 2000]. */
@@ -58,8 +70,17 @@ export interface LocalStack {
   readonly region: string;
   readonly replicaRegion: string;
   readonly outputs: LocalStackOutputs;
-  /** AWS_ENDPOINT_URL, AWS_REGION and dummy credentials for SDK clients and CLI subprocesses. */
+  /** AWS_ENDPOINT_URL, AWS_REGION and the account administrator's credentials for SDK clients and CLI subprocesses. */
   readonly awsEnv: Record<string, string>;
+  readonly iamMode: IamMode;
+  /** Every denial since start (the most recent 10,000). */
+  denials(): DenialEvent[];
+  /** The policies in force, as the gateway evaluates them. */
+  policies(): PolicyStore;
+  /** Temporary credentials of a role from the templates (what sts:AssumeRole would return). */
+  assumeRole(roleArn: string, sessionName: string, tags?: Record<string, string>): Credentials;
+  /** The environment a Lambda execution environment of `fn` sees, with a session of its own role. */
+  functionEnvironment(fn: LocalFunction): Record<string, string>;
   readonly timings: StartTimings;
   /** What was provisioned: stacks with physical ids, functions, rules, buckets, not-emulated notes. */
   provisioned(): Provisioned;
@@ -116,6 +137,18 @@ async function readOutputs(endpoint: string, env: string, region: string, replic
 }
 
 /**
+ * Lambda refuses to create a function whose role it may not assume; so does the local copy, with
+ * the trust policy evaluated like every other policy.
+ */
+async function assertLambdaCanAssume(provisioned: Provisioned, evaluator: PolicyEvaluator): Promise<void> {
+  for (const fn of provisioned.functions) {
+    if (!fn.roleArn) throw new Error(`${fn.stackName}/${fn.logicalId}: no execution role`);
+    const d = await evaluator.evaluate({ arn: 'lambda.amazonaws.com', kind: 'service', identityPolicies: [] }, { action: 'sts:AssumeRole', resource: fn.roleArn, context: {} });
+    if (!d.allowed) throw new Error(`${fn.stackName}/${fn.logicalId}: the role defined for the function cannot be assumed by Lambda (${fn.roleArn} ${d.reason})`);
+  }
+}
+
+/**
  * Synthesizes (cached), starts moto, provisions every stack and starts the local runtime. The one
  * entry point for `npm run local`, the demo, the benchmarks and the end-to-end tests.
  */
@@ -133,16 +166,55 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stacks = readAssembly(synth.dir);
 
   const t1 = Date.now();
-  let emulator: Emulator = await startEmulator({ port: options.port });
+  // moto listens on a private port; everything else reaches it through the gateway, which
+  // authenticates and authorizes each request first.
+  let emulator: Emulator = await startEmulator({ port: await freePort() });
   const emulatorSeconds = (Date.now() - t1) / 1000;
-  const endpoint = emulator.endpoint;
+  const iamMode: IamMode = options.iam ?? 'enforce';
+  const denials: DenialEvent[] = [];
+  let store: PolicyStore = collectPolicies(LOCAL_ACCOUNT_ID, []);
+  let directory: ResourceDirectory = buildDirectory(LOCAL_ACCOUNT_ID, []);
+  let evaluator = new PolicyEvaluator(store);
+  const registry = new CredentialRegistry(() => store, LOCAL_CREDENTIALS);
+  const onDenial = options.onDenial ?? ((e: DenialEvent) => output(denialLine(e)));
+  const gateway: Gateway = await startGateway({
+    upstream: () => emulator.endpoint,
+    mode: iamMode,
+    registry,
+    evaluator: () => evaluator,
+    directory: () => directory,
+    port: options.port,
+    onDenial: (e) => {
+      denials.push(e);
+      if (denials.length > 10_000) denials.shift();
+      onDenial(e);
+    },
+  });
+  const endpoint = gateway.endpoint;
+  const sessions = new Map<string, Credentials>();
+  /** The Lambda service's session of the function's execution role (renewed an hour before it expires). */
+  const functionCredentials = (fn: LocalFunction): Credentials => {
+    const cached = sessions.get(fn.arn);
+    if (cached?.expiration && cached.expiration.getTime() - Date.now() > 3600_000) return cached;
+    if (!fn.roleArn) throw new Error(`${fn.logicalId} has no execution role`);
+    const creds = registry.assumeRole(fn.roleArn, fn.name, 12 * 3600).credentials;
+    sessions.set(fn.arn, creds);
+    return creds;
+  };
 
   const bring = async () => {
-    const pool = new ClientPool(endpoint);
+    const pool = new ClientPool(emulator.endpoint);
     try {
       const provisioned = await provision(stacks, pool);
+      store = collectPolicies(LOCAL_ACCOUNT_ID, provisioned.resources, (where, arn) => output(`[iam] ${where}: managed policy ${arn} is unknown locally and grants nothing`));
+      directory = buildDirectory(LOCAL_ACCOUNT_ID, provisioned.resources);
+      evaluator = new PolicyEvaluator(store);
+      sessions.clear();
+      if (iamMode !== 'off') await assertLambdaCanAssume(provisioned, evaluator);
       const runtime = new LocalRuntime(provisioned, {
-        endpoint,
+        endpoint: emulator.endpoint,
+        functionEndpoint: endpoint,
+        functionCredentials,
         retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
         tail: options.tail ?? !options.quiet,
         concurrency: options.concurrency,
@@ -160,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     runtime = await bring();
   } catch (err) {
+    await gateway.close();
     await emulator.stop();
     throw err;
   }
@@ -169,12 +242,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let stopped = false;
   const stack: LocalStack = {
     endpoint,
-    port: emulator.port,
+    port: gateway.port,
     env,
     region: config.primaryRegion,
     replicaRegion: config.replicaRegion,
     outputs,
     awsEnv: localAwsEnv(endpoint, config.primaryRegion),
+    iamMode,
+    denials: () => [...denials],
+    policies: () => store,
+    assumeRole: (roleArn, sessionName, tags) => registry.assumeRole(roleArn, sessionName, 3600, tags).credentials,
+    functionEnvironment: (fn) => lambdaEnvironment(fn, endpoint, functionCredentials(fn)),
     timings: {
       venvSeconds,
       synthSeconds: synth.seconds,
@@ -209,6 +287,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       await runtime.stop();
+      await gateway.close();
       await emulator.stop();
     },
   };
