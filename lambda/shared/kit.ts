@@ -99,6 +99,8 @@ export function idempotentHandler<E, R extends Record<string, unknown> | void>(
     idempotent ??= makeIdempotent(async (payload: { idem: string; payload: E }, ctx: Context) => process(payload.payload, ctx), {
       persistenceStore: persistenceStore(),
       config,
+      // The role may touch only records under this prefix (dynamodb:LeadingKeys, grantIdempotency).
+      keyPrefix: requireEnv('IDEMPOTENCY_KEY_PREFIX'),
     });
     try {
       return await idempotent({ idem: `${name}:${keyOf(input)}`, payload: input }, context);

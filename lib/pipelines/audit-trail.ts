@@ -1,5 +1,5 @@
 import { PipelineContext, s3EventPattern } from './context';
-import { grantTableItems } from '../constructs/grants';
+import { grantIdempotency, grantTableItems } from '../constructs/grants';
 
 /**
  * The event types the audit trail records. S3 sends no EventBridge event for replication itself
@@ -17,6 +17,6 @@ export function auditTrail(ctx: PipelineContext): void {
     eventPattern: s3EventPattern(ctx.bucket, AUDITED_DETAIL_TYPES, [{ exists: true }]),
     environment: { AUDIT_RETENTION_DAYS: String(ctx.config.auditRetentionDays) },
   }).function;
-  grantTableItems(fn, ctx.auditTable, ctx.encryptionKey);
-  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+  grantTableItems(fn, ctx.auditTable, ctx.encryptionKey, 'AUDIT_TABLE');
+  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'audit-recorder');
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantKvstoreNamespaces, grantObjectRead, grantObjectWrite, grantPublish, grantTableItems } from '../constructs/grants';
+import { grantIdempotency, grantKvstoreNamespaces, grantObjectRead, grantObjectWrite, grantPublish } from '../constructs/grants';
 import { FANOUT_STAGES } from '../../core/fanout/stages';
 
 export const RAW_DATA_JSON_KEY = [{ wildcard: 'raw-data/*.json' }];
@@ -31,6 +31,6 @@ export function fanOut(ctx: PipelineContext): void {
     grantObjectWrite(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['processed-data/'] });
     grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['fanout', 'notified']);
     grantPublish(fn, ctx.notificationTopic, ctx.encryptionKey);
-    grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+    grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, `fanout-${stage}`);
   }
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { PipelineContext } from './context';
-import { grantKvstoreNamespaces, grantList, grantObjectDelete, grantObjectRead, grantTableItems } from '../constructs/grants';
+import { grantKvstoreNamespaces, grantList, grantObjectDelete, grantObjectRead } from '../constructs/grants';
 
 /**
  * Pattern 3: at minute 5 of every hour, process uploads/<previous hour>/ (five minutes lets
@@ -20,5 +20,4 @@ export function hourlyBatch(ctx: PipelineContext): void {
   grantObjectRead(fn, uploads);
   grantObjectDelete(fn, uploads);
   grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['batch']);
-  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
 }

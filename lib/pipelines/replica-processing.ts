@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantKvstoreNamespaces, grantObjectRead, grantTableItems } from '../constructs/grants';
+import { grantKvstoreNamespaces, grantIdempotency, grantObjectRead } from '../constructs/grants';
 import { SEED_REPLICATION } from '../config';
 
 /**
@@ -16,5 +16,5 @@ export function replicaProcessing(ctx: PipelineContext): void {
   }).function;
   grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: [SEED_REPLICATION.prefix] });
   grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['replica']);
-  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'replica-processor');
 }

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { PipelineModule } from '../stacks/pipelines-stack';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantKvstoreNamespaces, grantList, grantObjectRead, grantObjectWrite, grantPublish } from '../constructs/grants';
+import { grantIdempotency, grantKvstoreNamespaces, grantList, grantObjectRead, grantObjectWrite, grantPublish } from '../constructs/grants';
 
 /**
  * The seed's four real-world scenarios, one module each. Every function gets only its own
@@ -30,6 +30,7 @@ export const codegenScenario: PipelineModule = (ctx) => {
   grantObjectWrite(fn, { ...objects, prefixes: ['codegen/session-*/merged/'] });
   grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['codegen']);
   grantPublish(fn, notifications(ctx), ctx.encryptionKey);
+  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'codegen-validate');
 };
 
 /** Scenario 2: hourly ERROR collection over logs/<hour>/, alert above config.thresholds.errorSpike. */
@@ -67,6 +68,7 @@ export const artifactsScenario: PipelineModule = (ctx) => {
   grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['artifacts/'] });
   grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['deployment']);
   grantPublish(fn, notifications(ctx), ctx.encryptionKey);
+  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'artifacts-deploy');
 };
 
 /** Scenario 4: verify datasets/<version>/ against hash/rows metadata; link models/<ver>/ to their dataset. */
@@ -81,6 +83,7 @@ export const datasetLineageScenario: PipelineModule = (ctx) => {
   grantObjectRead(verify, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['datasets/'] });
   grantKvstoreNamespaces(verify, ctx.kvstoreTable, ctx.encryptionKey, ['dataset', 'alert']);
   grantPublish(verify, notifications(ctx), ctx.encryptionKey);
+  grantIdempotency(verify, ctx.idempotencyTable, ctx.encryptionKey, 'datasets-verify');
 
   const lineage = ctx.eventFunction('ModelsLineage', {
     handler: 'models-lineage',
@@ -89,6 +92,7 @@ export const datasetLineageScenario: PipelineModule = (ctx) => {
   }).function;
   grantObjectRead(lineage, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['models/'] });
   grantKvstoreNamespaces(lineage, ctx.kvstoreTable, ctx.encryptionKey, ['lineage']);
+  grantIdempotency(lineage, ctx.idempotencyTable, ctx.encryptionKey, 'models-lineage');
 };
 
 export const SCENARIO_MODULES: PipelineModule[] = [codegenScenario, logAnalysisScenario, artifactsScenario, datasetLineageScenario];

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantKvstoreNamespaces, grantObjectRead, grantPublish, grantTableItems } from '../constructs/grants';
+import { grantIdempotency, grantKvstoreNamespaces, grantObjectRead, grantPublish } from '../constructs/grants';
 
 /**
  * Matches uploads/**.csv at any depth (EventBridge wildcard: `*` spans `/`; moto supports it too).
@@ -25,5 +25,5 @@ export function uploadProcessing(ctx: PipelineContext): void {
   grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['uploads/'] });
   grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['analysis', 'notified']);
   grantPublish(fn, ctx.notificationTopic, ctx.encryptionKey);
-  grantTableItems(fn, ctx.idempotencyTable, ctx.encryptionKey);
+  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'upload-processor');
 }

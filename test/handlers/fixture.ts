@@ -111,6 +111,7 @@ async function provision(moto: MotoServer, region: string): Promise<HandlerFixtu
     BUCKET_NAME: bucket,
     KVSTORE_TABLE: tables.kvstore,
     IDEMPOTENCY_TABLE: tables.idempotency,
+    IDEMPOTENCY_KEY_PREFIX: 'test',
     AUDIT_TABLE: tables.audit,
     AUDIT_RETENTION_DAYS: '30',
     TOPIC_ARN: `arn:aws:sns:${region}:123456789012:${topicName}`,

@@ -94,6 +94,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     BUCKET_NAME: bucket,
     KVSTORE_TABLE: 'kvstore',
     IDEMPOTENCY_TABLE: 'idempotency',
+    IDEMPOTENCY_KEY_PREFIX: 'test',
     TOPIC_ARN: topicArn,
     POWERTOOLS_METRICS_NAMESPACE: 'blob-test',
     POWERTOOLS_SERVICE_NAME: 'scenario-test',
