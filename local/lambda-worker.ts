@@ -9,14 +9,30 @@ import type { LocalFunction } from './provision';
  */
 const BOOTSTRAP = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createRequire } = require('node:module');
+const Module = require('node:module');
+const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 if (process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const dot = workerData.handler.lastIndexOf('.');
 const file = workerData.handler.slice(0, dot);
 const exportPath = workerData.handler.slice(dot + 1);
-const load = createRequire(join(workerData.assetDir, 'index.js'));
-const mod = load(join(workerData.assetDir, file));
+// The bundle must carry every dependency (as on Lambda, where nothing but node built-ins can be
+// relied on). A plain require from the asset directory would walk up from .local/cdk.out into the
+// project's node_modules and hide an unbundled import, so the bundle is compiled as a module with no
+// node_modules lookup paths: a bare require of anything but a built-in fails here, at load.
+const filename = require.resolve(join(workerData.assetDir, file));
+const bundle = new Module(filename, null);
+bundle.filename = filename;
+bundle.paths = [];
+try {
+  // _compile (not load, which would recompute the paths) keeps the CJS loader's source-map support.
+  bundle._compile(readFileSync(filename, 'utf8'), filename, 'commonjs');
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND') err.message = workerData.assetDir + ': the bundle requires a module it does not contain (nothing outside the bundle is resolved): ' + err.message;
+  throw err;
+}
+bundle.loaded = true;
+const mod = bundle.exports;
 const handler = exportPath.split('.').reduce((o, k) => (o == null ? o : o[k]), mod);
 if (typeof handler !== 'function') throw new Error('handler ' + workerData.handler + ' is not a function in ' + workerData.assetDir);
 parentPort.on('message', async (msg) => {
