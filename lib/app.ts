@@ -41,26 +41,20 @@ export function buildApp(app: App, config: EnvironmentConfig, options: { nag?: b
     env: primary,
     config,
     description: `blob ${config.name}: event pipelines (stateless)`,
-    bucket: storage.bucket,
-    encryptionKey: storage.encryptionKey,
-    kvstoreTable: storage.kvstoreTable,
-    idempotencyTable: storage.idempotencyTable,
-    auditTable: storage.auditTable,
-    notificationTopic: storage.notificationTopic,
-    operationsTopic: storage.operationsTopic,
+    storage: 'primary',
     modules: PRIMARY_MODULES,
   });
   const replicaPipelines = new PipelinesStack(app, names.stacks.replicaPipelines, {
     env: replica,
     config,
     description: `blob ${config.name}: replica-region pipelines (stateless)`,
-    bucket: replicaStorage.bucket,
-    encryptionKey: replicaStorage.encryptionKey,
-    kvstoreTable: replicaStorage.kvstoreTable,
-    idempotencyTable: replicaStorage.idempotencyTable,
-    operationsTopic: replicaStorage.operationsTopic,
+    storage: 'replica',
     modules: REPLICA_MODULES,
   });
+  // The pipelines refer to storage by name and SSM parameter, not by construct (no Fn::ImportValue
+  // pins the stateful stacks), so CDK infers no order: state them, for `cdk deploy --all`.
+  pipelines.addStackDependency(storage);
+  replicaPipelines.addStackDependency(replicaStorage);
 
   Tags.of(app).add('project', 'agent-blob-layer');
   Tags.of(app).add('environment', config.name);

@@ -178,6 +178,13 @@ export function resourceNames(env: EnvironmentName) {
       topicArn: `/blob/${env}/notification-topic-arn`,
       replicaBucketName: `/blob/${env}/replica-bucket-name`,
       auditTableName: `/blob/${env}/audit-table-name`,
+      /**
+       * ARN of each region's customer-managed key (primary: data key, replica region: replica key).
+       * Key ARNs are not deterministic, so the pipelines stacks read them here instead of importing
+       * an export that would pin the key in the storage stack.
+       */
+      dataKeyArn: `/blob/${env}/data-key-arn`,
+      replicaKeyArn: `/blob/${env}/replica-key-arn`,
     },
   } as const;
 }

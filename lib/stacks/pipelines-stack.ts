@@ -1,25 +1,20 @@
 import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config';
 import { EventFunction } from '../constructs/event-function';
 import { PipelineContext, PipelineFunctionProps } from '../pipelines/context';
+import { StorageRegion, stateRefs } from './state-refs';
 
 /** A pipeline module adds its rules and functions to a stateless stack. */
 export type PipelineModule = (ctx: PipelineContext) => void;
 
 export interface PipelinesStackProps extends StackProps {
   readonly config: EnvironmentConfig;
-  readonly bucket: s3.IBucket;
-  readonly encryptionKey: kms.IKey;
-  readonly kvstoreTable: dynamodb.ITable;
-  readonly idempotencyTable: dynamodb.ITable;
-  readonly auditTable?: dynamodb.ITable;
-  readonly notificationTopic?: sns.ITopic;
-  readonly operationsTopic: sns.ITopic;
+  /**
+   * The storage stack whose bucket, tables, topics and key the functions use. They are referenced
+   * by name and SSM parameter (./state-refs.ts), never as constructs: no Fn::ImportValue pins them.
+   */
+  readonly storage: StorageRegion;
   readonly modules: PipelineModule[];
 }
 
@@ -34,24 +29,19 @@ export class PipelinesStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const state = stateRefs(this, config, props.storage);
     const common: Record<string, string> = {
       BLOB_ENV: config.name,
-      BUCKET_NAME: props.bucket.bucketName,
-      KVSTORE_TABLE: props.kvstoreTable.tableName,
-      IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
-      ...(props.auditTable ? { AUDIT_TABLE: props.auditTable.tableName } : {}),
-      ...(props.notificationTopic ? { TOPIC_ARN: props.notificationTopic.topicArn } : {}),
+      BUCKET_NAME: state.bucket.bucketName,
+      KVSTORE_TABLE: state.kvstoreTable.tableName,
+      IDEMPOTENCY_TABLE: state.idempotencyTable.tableName,
+      ...(state.auditTable ? { AUDIT_TABLE: state.auditTable.tableName } : {}),
+      ...(state.notificationTopic ? { TOPIC_ARN: state.notificationTopic.topicArn } : {}),
     };
     const ctx: PipelineContext = {
       scope: this,
       config,
-      bucket: props.bucket,
-      encryptionKey: props.encryptionKey,
-      kvstoreTable: props.kvstoreTable,
-      idempotencyTable: props.idempotencyTable,
-      auditTable: props.auditTable,
-      notificationTopic: props.notificationTopic,
-      operationsTopic: props.operationsTopic,
+      ...state,
       functions: this.functions,
       eventFunction: (fid: string, fprops: PipelineFunctionProps) => {
         const fn = new EventFunction(this, fid, {
@@ -59,7 +49,7 @@ export class PipelinesStack extends Stack {
           environment: { ...common, ...fprops.environment },
           logRetentionDays: config.logRetentionDays,
           removalPolicy,
-          alarmTopic: props.operationsTopic,
+          alarmTopic: state.operationsTopic,
           dlqDepthThreshold: config.thresholds.dlqDepth,
           metricsNamespace: `blob-${config.name}`,
         });

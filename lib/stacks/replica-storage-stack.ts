@@ -82,6 +82,12 @@ export class ReplicaStorageStack extends Stack {
       stringValue: this.kvstoreTable.tableName,
       description: 'kvstore table in the replica region',
     });
+    // The replica pipelines stack reads the key ARN here (not deterministic, unlike the names).
+    new ssm.StringParameter(this, 'ReplicaKeyArnParam', {
+      parameterName: names.parameters.replicaKeyArn,
+      stringValue: this.encryptionKey.keyArn,
+      description: 'KMS key of the replica bucket and replica-region tables',
+    });
     new CfnOutput(this, 'ReplicaBucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'ReplicaKvstoreTableName', { value: this.kvstoreTable.tableName });
   }

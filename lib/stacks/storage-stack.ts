@@ -39,7 +39,8 @@ export function seedLifecycleRules(): s3.LifecycleRule[] {
 
 /**
  * Stateful resources in the primary region: the storage bucket, its key, the kvstore, idempotency
- * and audit tables, and the notification topics. Stateless stacks import these and redeploy freely.
+ * and audit tables, and the notification topics. Stateless stacks refer to these by name and SSM
+ * parameter (never Fn::ImportValue, see ./state-refs.ts) and redeploy freely.
  */
 export class StorageStack extends Stack {
   readonly bucket: s3.Bucket;
@@ -143,6 +144,8 @@ export class StorageStack extends Stack {
       ['TableParam', names.parameters.tableName, this.kvstoreTable.tableName],
       ['TopicParam', names.parameters.topicArn, this.notificationTopic.topicArn],
       ['AuditTableParam', names.parameters.auditTableName, this.auditTable.tableName],
+      // The pipelines stack reads the key ARN here (not deterministic, unlike every name above).
+      ['DataKeyArnParam', names.parameters.dataKeyArn, this.encryptionKey.keyArn],
     ];
     for (const [id, parameterName, stringValue] of params) {
       new ssm.StringParameter(this, id, { parameterName, stringValue, description: `blob ${config.name}` });
