@@ -11,9 +11,25 @@
  * schedule: MiniStack does fire cron rules, but only at the scheduled wall-clock minute.
  */
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetBucketReplicationCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomUUID } from 'node:crypto';
@@ -148,8 +164,125 @@ async function functionNamed(fragment: string): Promise<string> {
   return match[0]!.FunctionName!;
 }
 
+/** One property the template sets, as the engine reports it back after the deploy. */
+export interface ReadBack {
+  readonly what: string;
+  readonly template: string;
+  readonly engine: string;
+}
+
+async function readBack(what: string, template: string, probe: () => Promise<string>): Promise<ReadBack> {
+  try {
+    return { what, template, engine: await probe() };
+  } catch (err) {
+    return { what, template, engine: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 160) };
+  }
+}
+
+/**
+ * Reads back what the templates configure and MiniStack may not keep. Printed as JSON in the
+ * detail; the test asserts what the pipelines depend on and reports the rest as engine gaps.
+ */
+async function readBackConfiguration(ctx: DemoContext): Promise<DemoResult> {
+  const s3 = client(S3Client, PRIMARY);
+  const ddb = client(DynamoDBClient, PRIMARY);
+  const lambda = client(LambdaClient, PRIMARY);
+  const events = client(EventBridgeClient, PRIMARY);
+  const b = { Bucket: ctx.bucket };
+  const fn = await functionNamed('UploadProcessor');
+  const rule = ((await events.send(new ListRulesCommand({}))).Rules ?? []).find((r) => r.Name?.includes('UploadProcessor'));
+  const results: ReadBack[] = [
+    await readBack('bucket versioning', 'Enabled', async () => (await s3.send(new GetBucketVersioningCommand(b))).Status ?? 'none'),
+    await readBack('bucket S3 → EventBridge', 'enabled', async () => ((await s3.send(new GetBucketNotificationConfigurationCommand(b))).EventBridgeConfiguration ? 'enabled' : 'none')),
+    await readBack('bucket encryption', 'aws:kms, customer key, Bucket Key', async () => {
+      const rule0 = (await s3.send(new GetBucketEncryptionCommand(b))).ServerSideEncryptionConfiguration?.Rules?.[0];
+      return `${rule0?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'none'}${rule0?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID ? ', customer key' : ''}${rule0?.BucketKeyEnabled ? ', Bucket Key' : ''}`;
+    }),
+    await readBack('bucket lifecycle', 'sessions/ IA 30 d → GLACIER 90 d, logs/ 90 d, noncurrent 30 d, MPU 7 d', async () => `${((await s3.send(new GetBucketLifecycleConfigurationCommand(b))).Rules ?? []).length} rules`),
+    await readBack('bucket replication', 'critical/ → us-west-2, RTC 15 min', async () => `${((await s3.send(new GetBucketReplicationCommand(b))).ReplicationConfiguration?.Rules ?? []).length} rules`),
+    await readBack('bucket access logging', 'to the access-log bucket', async () => (await s3.send(new GetBucketLoggingCommand(b))).LoggingEnabled?.TargetBucket ?? 'none'),
+    await readBack('bucket public access block', 'all four on', async () => {
+      const c = (await s3.send(new GetPublicAccessBlockCommand(b))).PublicAccessBlockConfiguration;
+      return c && c.BlockPublicAcls && c.BlockPublicPolicy && c.IgnorePublicAcls && c.RestrictPublicBuckets ? 'all four on' : JSON.stringify(c);
+    }),
+    await readBack('bucket policy', 'aws:SecureTransport, s3:TlsVersion', async () => {
+      const policy = (await s3.send(new GetBucketPolicyCommand(b))).Policy ?? '';
+      return `${policy.includes('aws:SecureTransport') ? 'aws:SecureTransport' : 'no SecureTransport'}, ${policy.includes('s3:TlsVersion') ? 's3:TlsVersion' : 'no TlsVersion'}`;
+    }),
+    await readBack('kvstore SSE', 'KMS, customer key', async () => {
+      const sse = (await ddb.send(new DescribeTableCommand({ TableName: ctx.table }))).Table?.SSEDescription;
+      return sse ? `${sse.SSEType ?? '?'} ${sse.Status ?? ''}${sse.KMSMasterKeyArn ? ', customer key' : ''}` : 'none';
+    }),
+    await readBack('kvstore point-in-time recovery', 'enabled', async () => (await ddb.send(new DescribeContinuousBackupsCommand({ TableName: ctx.table }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus ?? 'none'),
+    await readBack('kvstore TTL', 'expiresAt', async () => {
+      const ttl = (await ddb.send(new DescribeTimeToLiveCommand({ TableName: ctx.table }))).TimeToLiveDescription;
+      return `${ttl?.TimeToLiveStatus ?? 'none'}${ttl?.AttributeName ? ` on ${ttl.AttributeName}` : ''}`;
+    }),
+    await readBack('function dead-letter queue', 'the function\'s DLQ (async failures)', async () => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }))).DeadLetterConfig?.TargetArn ?? 'none'),
+    await readBack('function async retries', '2 (EventInvokeConfig)', async () => String((await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: fn }))).MaximumRetryAttempts ?? 'none')),
+    await readBack('rule target retry policy + DLQ', '8 attempts / 86400 s, DLQ', async () => {
+      const t = ((await events.send(new ListTargetsByRuleCommand({ Rule: rule?.Name }))).Targets ?? [])[0];
+      return `${t?.RetryPolicy ? `${t.RetryPolicy.MaximumRetryAttempts} attempts / ${t.RetryPolicy.MaximumEventAgeInSeconds} s` : 'no retry policy'}, ${t?.DeadLetterConfig?.Arn ? 'DLQ' : 'no DLQ'}`;
+    }),
+  ];
+  return { detail: JSON.stringify(results) };
+}
+
+/** Every bucket of this environment in both regions (data, replica, access logs). */
+async function environmentBuckets(): Promise<Array<{ name: string; region: string }>> {
+  const out: Array<{ name: string; region: string }> = [];
+  for (const region of [PRIMARY, REPLICA]) {
+    const names = ((await client(S3Client, region).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '');
+    // MiniStack lists every region's buckets; each name carries its region.
+    for (const name of names) if (name.startsWith(`blob-${ENV}-`) && name.endsWith(region)) out.push({ name, region });
+  }
+  return out;
+}
+
+/**
+ * What `cdk destroy` must cope with: in every versioned bucket of the environment, a key with two
+ * versions and a delete marker on top, and a key with one live version. Also asks S3 itself to
+ * delete one of them, which must refuse (BucketNotEmpty), as AWS does.
+ */
+async function fillVersionedBuckets(ctx: DemoContext): Promise<DemoResult> {
+  const buckets = await environmentBuckets();
+  if (buckets.length < 3) throw new Error(`expected data, replica and access-log buckets, found ${buckets.map((b) => b.name).join(', ')}`);
+  const lines: string[] = [];
+  for (const { name, region } of buckets) {
+    const s3 = client(S3Client, region);
+    if ((await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status !== 'Enabled') throw new Error(`${name} is not versioned`);
+    const key = `sessions/${ctx.runId}/destroy.txt`;
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: 'one' }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: 'two' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: name, Key: key }));
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: `sessions/${ctx.runId}/live.txt`, Body: 'live' }));
+    const v = await s3.send(new ListObjectVersionsCommand({ Bucket: name }));
+    lines.push(`${name}: ${v.Versions?.length ?? 0} versions, ${v.DeleteMarkers?.length ?? 0} delete markers`);
+  }
+  const refused = await client(S3Client, buckets[0]!.region)
+    .send(new DeleteBucketCommand({ Bucket: buckets[0]!.name }))
+    .then(() => 'deleted', (err: Error) => err.name);
+  if (refused !== 'BucketNotEmpty') throw new Error(`S3 DeleteBucket on non-empty ${buckets[0]!.name} answered ${refused}, expected BucketNotEmpty`);
+  return { detail: `${lines.join('; ')}; S3 DeleteBucket on a non-empty bucket: BucketNotEmpty` };
+}
+
+/** After `cdk destroy`: no stack of the environment and no bucket of it remain. */
+async function checkDestroyed(): Promise<DemoResult> {
+  const left: string[] = [];
+  for (const region of [PRIMARY, REPLICA]) {
+    const stacks = (await client(CloudFormationClient, region).send(new ListStacksCommand({}))).StackSummaries ?? [];
+    for (const st of stacks) if (st.StackName?.startsWith(`Blob-${ENV}-`) && st.StackStatus !== 'DELETE_COMPLETE') left.push(`${st.StackName} ${st.StackStatus}`);
+  }
+  for (const b of await environmentBuckets()) left.push(`bucket ${b.name}`);
+  if (left.length) throw new Error(`left after destroy: ${left.join(', ')}`);
+  return { detail: 'no Blob-dev-* stack and no blob-dev-* bucket left in either region' };
+}
+
 const CHECKS: Record<string, Check> = {
   'exact-version': checkExactVersion,
+  'read-back': readBackConfiguration,
+  'fill-versioned-buckets': fillVersionedBuckets,
+  destroyed: () => checkDestroyed(),
   'hourly-batch': checkHourlyBatch,
   codegen: checkCodegen,
   'log-analysis': checkLogAnalysis,
@@ -173,17 +306,21 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? '',
     ACCOUNT: account,
   };
+  // After `cdk destroy` the SSM parameters naming the resources are gone; only checks that run
+  // against a deployment read them.
+  const deployed = names.some((n) => n !== 'destroyed');
+  const param = (name: string, region: string) => (deployed ? parameter(name, region) : Promise.resolve(''));
   const ctx: DemoContext = {
     env: ENV,
     endpoint: process.env.AWS_ENDPOINT_URL ?? '',
     region: PRIMARY,
     replicaRegion: REPLICA,
-    bucket: await parameter(p.bucketName, PRIMARY),
-    replicaBucket: await parameter(p.replicaBucketName, REPLICA),
-    table: await parameter(p.tableName, PRIMARY),
-    replicaTable: await parameter(p.tableName, REPLICA),
-    auditTable: await parameter(p.auditTableName, PRIMARY),
-    topicArn: await parameter(p.topicArn, PRIMARY),
+    bucket: await param(p.bucketName, PRIMARY),
+    replicaBucket: await param(p.replicaBucketName, REPLICA),
+    table: await param(p.tableName, PRIMARY),
+    replicaTable: await param(p.tableName, REPLICA),
+    auditTable: await param(p.auditTableName, PRIMARY),
+    topicArn: await param(p.topicArn, PRIMARY),
     awsEnv,
     tick: (rule) => tick(rule, account),
     runId,

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,7 @@ const LAUNCHER = [
  * machine-wide CA settings that MiniStack only fills in when unset (it would then keep the system
  * bundle and its own Node workers could not verify its certificate).
  */
-const INHERITED_OVERRIDES = /^(AWS_|CDK_|NODE_EXTRA_CA_CERTS$|SSL_CERT_FILE$|REQUESTS_CA_BUNDLE$|CURL_CA_BUNDLE$|LOCALSTACK_|MINISTACK_|GATEWAY_PORT$|EDGE_PORT$|AUTH$|USE_SSL$)/;
+const INHERITED_OVERRIDES = /^(AWS_|CDK_|NODE_PATH$|NODE_EXTRA_CA_CERTS$|SSL_CERT_FILE$|REQUESTS_CA_BUNDLE$|CURL_CA_BUNDLE$|LOCALSTACK_|MINISTACK_|GATEWAY_PORT$|EDGE_PORT$|AUTH$|USE_SSL$)/;
 
 function inheritedEnvironment(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !INHERITED_OVERRIDES.test(e[0])));
@@ -141,6 +141,14 @@ export async function startMiniStack(options: StartOptions = {}): Promise<MiniSt
   const dir = mkdtempSync(join(tmpdir(), 'blob-ministack-'));
   const certFile = join(dir, 'ministack-tls', 'server.crt');
   const caBundle = join(dir, 'ca-bundle.pem');
+  // AWS's Node.js runtimes ship the AWS SDK v3 (@aws-sdk/*); MiniStack's local Node runner ships
+  // none. Our functions bundle theirs, but CDK's own provider handlers (autoDeleteObjects and other
+  // custom resources) require('@aws-sdk/client-s3') from the runtime. A directory holding only the
+  // @aws-sdk scope (a link into node_modules; its dependencies resolve from the link's real path)
+  // on NODE_PATH gives MiniStack's runner what the Lambda runtime has, and nothing more.
+  const runtimeModules = join(dir, 'lambda-runtime-node_modules');
+  mkdirSync(runtimeModules);
+  symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(runtimeModules, '@aws-sdk'), 'dir');
   const inherited = inheritedEnvironment();
   const child: ChildProcess = spawn(VENV_PYTHON, ['-c', LAUNCHER], {
     // Its own process group: stop() signals the group, which takes the Node workers MiniStack
@@ -164,6 +172,7 @@ export async function startMiniStack(options: StartOptions = {}): Promise<MiniSt
       NODE_EXTRA_CA_CERTS: certFile,
       AWS_CA_BUNDLE: caBundle,
       // No IoT MQTT listener on a second port (it needs `cryptography`, absent, but say so).
+      NODE_PATH: runtimeModules,
       IOT_MTLS_ENABLED: '0',
       PYTHONUNBUFFERED: '1',
       LOG_LEVEL: 'INFO',
