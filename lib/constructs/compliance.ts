@@ -1,5 +1,6 @@
 import { Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
@@ -28,12 +29,25 @@ const KMS_ACTION_FAMILY =
   'server-side encryption need on a customer-managed key; the statement names exactly one key ARN, never *.';
 
 /**
- * True for `Resource::<bucket arn>/<literal prefix>/<anything>`: the key pattern starts with a
- * wildcard-free top-level prefix, so the grant cannot reach keys outside it. The bucket part of a
- * flattened ARN never contains a `/`, so the first `/` starts the key.
+ * An S3 object ARN as cdk-nag flattens an Fn::Join: `arn:<partition>:s3:::<bucket>/<prefix>/…`.
+ * The bucket may contain flattened tokens such as `<AWS::AccountId>` (deterministic bucket names)
+ * but no `/` or `*`; the prefix must be literal (no `*`, no token that could resolve to anything).
  */
-export function isPrefixScopedObjectResource(finding: string): boolean {
-  return /^Resource::[^*/]+\/[^*/]+\/.*$/.test(finding);
+const S3_OBJECT_ARN = /^Resource::arn:(?:aws|aws-cn|aws-us-gov|<AWS::Partition>):s3:::[^*/]+\/[^*/<>]+\/.*$/;
+/** `<LogicalId.Arn>/<prefix>/…`: an Fn::GetAtt; only an S3 object ARN if LogicalId is a bucket. */
+const GETATT_OBJECT_ARN = /^Resource::<([A-Za-z0-9]+)\.Arn>\/[^*/<>]+\/.*$/;
+
+/**
+ * True only for S3 object ARNs of one bucket under a literal top-level key prefix
+ * (`<bucket arn>/<prefix>/<anything>`), so the grant cannot reach keys outside that prefix.
+ * `bucketLogicalIds` are the AWS::S3::Bucket resources of the policy's stack: an Fn::GetAtt Arn
+ * followed by `/x/*` is also the shape of a DynamoDB index (`<Table.Arn>/index/*`) or a stream, and
+ * log-group, SSM parameter-path and role ARNs have slashes too; none of those is acknowledged.
+ */
+export function isPrefixScopedObjectResource(finding: string, bucketLogicalIds: ReadonlySet<string> = new Set()): boolean {
+  if (S3_OBJECT_ARN.test(finding)) return true;
+  const getAtt = GETATT_OBJECT_ARN.exec(finding);
+  return getAtt !== null && bucketLogicalIds.has(getAtt[1] as string);
 }
 
 interface RawStatement {
@@ -41,8 +55,8 @@ interface RawStatement {
   readonly resources: unknown[];
 }
 
-function acknowledgedReason(finding: string, statements: RawStatement[]): string | undefined {
-  if (isPrefixScopedObjectResource(finding)) return PREFIX_SCOPED_OBJECTS;
+function acknowledgedReason(finding: string, statements: RawStatement[], bucketLogicalIds: ReadonlySet<string>): string | undefined {
+  if (isPrefixScopedObjectResource(finding, bucketLogicalIds)) return PREFIX_SCOPED_OBJECTS;
   if (finding === 'Action::kms:GenerateDataKey*' || finding === 'Action::kms:ReEncrypt*') {
     const action = finding.slice('Action::'.length);
     const onlyKeys = statements
@@ -68,14 +82,20 @@ class AcknowledgeScopedWildcards implements IAspect {
         const result = rules.iam.IAMNoWildcardPermissions(node);
         if (!Array.isArray(result)) return [];
         const statements = policyStatements(node);
+        const buckets = bucketLogicalIds(Stack.of(node));
         for (const finding of result) {
-          const reason = acknowledgedReason(finding, statements);
+          const reason = acknowledgedReason(finding, statements, buckets);
           if (reason) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
         }
         return [];
       },
     });
   }
+}
+
+/** Logical ids of the stack's own buckets: the only Fn::GetAtt targets that make an S3 object ARN. */
+function bucketLogicalIds(stack: Stack): ReadonlySet<string> {
+  return new Set(stack.node.findAll().filter((c): c is s3.CfnBucket => c instanceof s3.CfnBucket).map((b) => stack.getLogicalId(b)));
 }
 
 /** Allow statements of the resolved policy document, with Action and Resource as arrays. */
