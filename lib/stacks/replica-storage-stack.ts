@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { acknowledgePrefixScopedWildcards } from '../constructs/compliance';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
-import { allowAlarmsToUseKey, kvstoreTables, operationsTopic } from './regional-state';
+import { kvstoreTables, operationsTopic } from './regional-state';
 import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
 export interface ReplicaStorageStackProps extends StackProps {
@@ -69,7 +69,6 @@ export class ReplicaStorageStack extends Stack {
     ({ kvstoreTable: this.kvstoreTable, idempotencyTable: this.idempotencyTable } = kvstoreTables(this, this.encryptionKey, config, removalPolicy));
 
     // Alarms of the replica-region functions must publish to a topic in this region.
-    allowAlarmsToUseKey(this.encryptionKey, this.account);
     this.operationsTopic = operationsTopic(this, this.encryptionKey, config, ' (replica region)');
 
     new ssm.StringParameter(this, 'ReplicaBucketParam', {
@@ -117,9 +116,11 @@ export class ReplicaStorageStack extends Stack {
         resources: [`${sourceBucketArn}/${prefix}*`],
       }),
     );
+    // s3:ReplicateDelete replicates delete markers only, which the rule does not: without it the
+    // role cannot hide a replica even if the rule were changed behind the template's back.
     role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+        actions: ['s3:ReplicateObject', 's3:ReplicateTags', ...(SEED_REPLICATION.deleteMarkerReplication ? ['s3:ReplicateDelete'] : [])],
         resources: [this.bucket.arnForObjects(`${prefix}*`)],
       }),
     );

@@ -9,7 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { EncryptedTable } from '../constructs/kvstore-table';
-import { allowAlarmsToUseKey, kvstoreTables, operationsTopic } from './regional-state';
+import { kvstoreTables, operationsTopic } from './regional-state';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { REPLICATION_RULE_ID, accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
@@ -76,7 +76,6 @@ export class StorageStack extends Stack {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${config.primaryRegion}.amazonaws.com` } },
       }),
     );
-    allowAlarmsToUseKey(this.encryptionKey, this.account);
 
     const logs = new AccessLogsBucket(this, 'AccessLogs', {
       bucketName: accessLogsBucketName(config, config.primaryRegion),
