@@ -25,9 +25,12 @@ import {
   DeleteObjectCommand,
   ListBucketsCommand,
   ListObjectVersionsCommand,
+  PutBucketTaggingCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -278,11 +281,49 @@ async function checkDestroyed(): Promise<DemoResult> {
   return { detail: 'no Blob-dev-* stack and no blob-dev-* bucket left in either region' };
 }
 
+type TemplateValue = string | { 'Fn::Join': [string, TemplateValue[]] } | { Ref: string };
+
+/** Resolves the intrinsics a bucket name or tag uses here (Fn::Join, Ref AWS::AccountId/Region). */
+function resolve(v: TemplateValue, account: string, region: string): string {
+  if (typeof v === 'string') return v;
+  if ('Ref' in v) return v.Ref === 'AWS::AccountId' ? account : v.Ref === 'AWS::Region' ? region : `<${v.Ref}>`;
+  return v['Fn::Join'][1].map((x) => resolve(x, account, region)).join(v['Fn::Join'][0]);
+}
+
+/**
+ * MiniStack's CloudFormation creates an AWS::S3::Bucket without its Tags (it applies versioning,
+ * notifications, CORS, public access block and website only), so GetBucketTagging answers
+ * NoSuchTagSet. CDK's auto-delete handler reads the `aws-cdk:auto-delete-objects` tag first and
+ * rethrows every error but NoSuchBucket, so the Custom::S3AutoDeleteObjects delete fails and the
+ * stack is DELETE_FAILED. This puts on each bucket the Tags its template declares (read from the
+ * synthesized templates in CDK_OUT), the one thing the engine dropped that the mechanism needs;
+ * the handler itself then runs unchanged on MiniStack, under its own role with AUTH=true.
+ */
+async function applyTemplateTags(): Promise<DemoResult> {
+  const dir = process.env.CDK_OUT;
+  if (!dir) throw new Error('CDK_OUT is not set');
+  const account = process.env.MINISTACK_ACCOUNT ?? '000000000000';
+  const applied: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.template.json'))) {
+    const template = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { BucketName?: TemplateValue; Tags?: Array<{ Key: string; Value: TemplateValue }> } }> };
+    const region = Object.values(template.Resources).some((r) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties?.BucketName ?? '').includes(REPLICA)) ? REPLICA : PRIMARY;
+    for (const r of Object.values(template.Resources)) {
+      if (r.Type !== 'AWS::S3::Bucket' || !r.Properties?.BucketName || !r.Properties.Tags?.length) continue;
+      const bucket = resolve(r.Properties.BucketName, account, region);
+      const TagSet = r.Properties.Tags.map((t) => ({ Key: t.Key, Value: resolve(t.Value, account, region) }));
+      await client(S3Client, region).send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet } }));
+      applied.push(`${bucket}: ${TagSet.map((t) => t.Key).join(', ')}`);
+    }
+  }
+  return { detail: applied.join('; ') };
+}
+
 const CHECKS: Record<string, Check> = {
   'exact-version': checkExactVersion,
   'read-back': readBackConfiguration,
   'fill-versioned-buckets': fillVersionedBuckets,
   destroyed: () => checkDestroyed(),
+  'apply-template-tags': () => applyTemplateTags(),
   'hourly-batch': checkHourlyBatch,
   codegen: checkCodegen,
   'log-analysis': checkLogAnalysis,
@@ -308,7 +349,7 @@ async function main(): Promise<void> {
   };
   // After `cdk destroy` the SSM parameters naming the resources are gone; only checks that run
   // against a deployment read them.
-  const deployed = names.some((n) => n !== 'destroyed');
+  const deployed = names.some((n) => n !== 'destroyed' && n !== 'apply-template-tags');
   const param = (name: string, region: string) => (deployed ? parameter(name, region) : Promise.resolve(''));
   const ctx: DemoContext = {
     env: ENV,
