@@ -22,6 +22,8 @@ const NOT_EMULATED: Array<[RegExp, string]> = [
   [/^AWS::(S3::BucketPolicy|SNS::TopicPolicy|SQS::QueuePolicy)$/, 'evaluated by the local gateway, not stored in the emulator'],
   [/^AWS::Lambda::Permission$/, 'checked by the service-edge test (test/iam); the runtime invokes functions itself'],
   [/^AWS::CDK::Metadata$/, 'CDK metadata'],
+  // dev/staging buckets' Custom::S3AutoDeleteObjects empties a bucket when its stack is deleted.
+  [/^Custom::/, 'custom resources act when a stack is deleted or updated; the local copy only creates (a restart starts empty)'],
 ];
 
 export interface LocalFunction {
@@ -155,6 +157,16 @@ async function ssmParameterValues(template: StackArtifact['template'], c: Region
   return values;
 }
 
+/** Logical ids of the functions named as ServiceToken by the template's custom resources. */
+function customResourceProviders(resources: Record<string, TemplateResource>): Set<string> {
+  const ids = new Set<string>();
+  for (const r of Object.values(resources)) {
+    if (!r.Type.startsWith('Custom::') && r.Type !== 'AWS::CloudFormation::CustomResource') continue;
+    references(r.Properties?.ServiceToken, ids);
+  }
+  return ids;
+}
+
 /** Orders a template's resources so that each follows everything it refers to. */
 function resourceOrder(resources: Record<string, TemplateResource>): string[] {
   const order: string[] = [];
@@ -193,6 +205,7 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
     const exportsHere = exportsByRegion.get(stack.region) ?? new Map<string, string>();
     exportsByRegion.set(stack.region, exportsHere);
     const ssmValues = await ssmParameterValues(template, c);
+    const providers = customResourceProviders(resources);
 
     const ctx: ResolveContext = {
       accountId: LOCAL_ACCOUNT_ID,
@@ -354,6 +367,11 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
             return { type: res.Type, ref: name, attrs: { Type: str(props.Type) ?? 'String', Value: str(props.Value) as string } };
           }
           case 'AWS::Lambda::Function':
+            if (providers.has(logicalId)) {
+              // A CDK provider Lambda serves only the Custom:: resources above and has no handler bundle to run.
+              result.notEmulated.push(`${where} (${res.Type}): custom-resource provider, invoked only by the Custom:: resources it serves`);
+              return { type: res.Type, ref: named('FunctionName', 64), attrs: { Arn: arn('lambda', `function:${named('FunctionName', 64)}`) } };
+            }
             return registerFunction();
           case 'AWS::Lambda::EventInvokeConfig': {
             const fn = result.functions.find((f) => f.name === str(props.FunctionName) && f.region === stack.region);

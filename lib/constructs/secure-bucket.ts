@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { skipCheckov } from './compliance';
+import { acknowledgeAutoDeleteObjectsProvider, skipCheckov } from './compliance';
 
 export interface SecureBucketProps {
   /** Physical name; deterministic names let the replica, CLIs and the local copy find the bucket. */
@@ -20,6 +20,17 @@ export interface SecureBucketProps {
    * NotificationConfiguration: CDK's `eventBridgeEnabled` would add a custom-resource Lambda.
    */
   readonly eventBridge: boolean;
+}
+
+/**
+ * A bucket CloudFormation may delete must be emptied first: it refuses to delete a bucket holding
+ * any object version or delete marker, and every bucket here is versioned. CDK's autoDeleteObjects
+ * (one Custom::S3AutoDeleteObjects per bucket, one provider Lambda per stack) deletes every version
+ * and marker when the bucket is removed, so `cdk destroy` of dev and staging succeeds. Retained
+ * (prod) buckets get no such resource: nothing there can empty them.
+ */
+function emptiedOnDelete(removalPolicy: RemovalPolicy): boolean {
+  return removalPolicy === RemovalPolicy.DESTROY;
 }
 
 /**
@@ -47,8 +58,9 @@ export class SecureBucket extends Construct {
       replicationRules: props.replicationRules,
       replicationRole: props.replicationRole,
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
+      autoDeleteObjects: emptiedOnDelete(props.removalPolicy),
     });
+    if (emptiedOnDelete(props.removalPolicy)) acknowledgeAutoDeleteObjectsProvider(this.bucket);
     if (props.eventBridge) {
       const cfn = this.bucket.node.defaultChild as s3.CfnBucket;
       cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
@@ -77,6 +89,7 @@ export class AccessLogsBucket extends Construct {
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy,
+      autoDeleteObjects: emptiedOnDelete(props.removalPolicy),
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -86,6 +99,7 @@ export class AccessLogsBucket extends Construct {
         },
       ],
     });
+    if (emptiedOnDelete(props.removalPolicy)) acknowledgeAutoDeleteObjectsProvider(this.bucket);
     skipCheckov(this.bucket.node.defaultChild as s3.CfnBucket, [
       {
         id: 'CKV_AWS_18',

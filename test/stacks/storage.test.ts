@@ -226,9 +226,11 @@ describe('Event-Driven Workflows: EventBridge enablement', () => {
     'no Custom::S3BucketNotifications and no Lambda that only configures a bucket (%s, acceptance 2)',
     (env) => {
       const assembly = envs[env].app.synth();
+      // The one custom resource: emptying dev/staging buckets on stack deletion (asserted below).
+      const allowed = env === 'prod' ? [] : ['Custom::S3AutoDeleteObjects'];
       for (const stack of assembly.stacks) {
         const resources = Object.values((stack.template as { Resources?: Record<string, Json> }).Resources ?? {});
-        expect(resources.filter((r) => String(r.Type).startsWith('Custom::'))).toEqual([]);
+        expect(resources.filter((r) => String(r.Type).startsWith('Custom::') && !allowed.includes(String(r.Type)))).toEqual([]);
         expect(resources.filter((r) => r.Type === 'AWS::CloudFormation::CustomResource')).toEqual([]);
         const handlers = resources
           .filter((r) => r.Type === 'AWS::Lambda::Function')
@@ -298,6 +300,54 @@ describe('prod retains data, dev can be torn down', () => {
       }
     }
     expect(dev.storage.terminationProtection).toBe(false);
+  });
+});
+
+describe('`cdk destroy` of dev and staging succeeds on buckets holding versions and delete markers; prod keeps retaining', () => {
+  const storageTemplates = (env: EnvironmentName) => [Template.fromStack(envs[env].stacks.storage), Template.fromStack(envs[env].stacks.replicaStorage)];
+
+  test.each(['dev', 'staging'] as const)('%s: every bucket with DeletionPolicy Delete is emptied by a Custom::S3AutoDeleteObjects first', (env) => {
+    let buckets = 0;
+    for (const t of storageTemplates(env)) {
+      const emptied = Object.values(t.findResources('Custom::S3AutoDeleteObjects')).map((r) => ((r.Properties as Json).BucketName as { Ref: string }).Ref);
+      const destroyable = Object.entries(t.findResources('AWS::S3::Bucket')).filter(([, b]) => b.DeletionPolicy === 'Delete');
+      // CloudFormation cannot delete a versioned bucket that still holds a version or delete marker.
+      expect(destroyable.every(([, b]) => (b.Properties as Json).VersioningConfiguration !== undefined)).toBe(true);
+      expect(emptied.sort()).toEqual(destroyable.map(([id]) => id).sort());
+      buckets += destroyable.length;
+    }
+    // storage, access-log (primary), replica, access-log (replica region)
+    expect(buckets).toBe(4);
+  });
+
+  test.each(['dev', 'staging'] as const)('%s: the auto-delete provider may touch only those buckets, through their bucket policies', (env) => {
+    for (const t of storageTemplates(env)) {
+      for (const r of Object.values(t.findResources('Custom::S3AutoDeleteObjects'))) {
+        const bucket = (r.Properties as Json).BucketName;
+        t.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: bucket,
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Allow',
+                Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CustomS3AutoDeleteObjectsCustomResourceProviderRole'), 'Arn'] } },
+                Action: Match.arrayWith(['s3:DeleteObject*']),
+              }),
+            ]),
+          }),
+        });
+      }
+    }
+  });
+
+  test('prod: no auto-delete resource or provider exists, and every bucket is retained', () => {
+    for (const t of storageTemplates('prod')) {
+      expect(t.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
+      expect(JSON.stringify(t.toJSON())).not.toMatch(/AutoDeleteObjects|aws-cdk:auto-delete-objects/);
+      const buckets = Object.values(t.findResources('AWS::S3::Bucket'));
+      expect(buckets).toHaveLength(2);
+      for (const b of buckets) expect([b.DeletionPolicy, b.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    }
   });
 });
 
