@@ -66,6 +66,12 @@ export const environmentConfigSchema = z
       .int('must be a whole number of MB')
       .min(128, 'must be at least 128 MB (the smallest Lambda memory size)')
       .max(10240, 'must be at most 10240 MB (the largest Lambda memory size)'),
+    /**
+     * Reserved concurrent executions for every function of the environment. Set it where environments
+     * share an account, so that one (dev) cannot take the capacity another needs; leave it unset
+     * (dev always does) while the account's concurrency limit is small. 0 would disable every function.
+     */
+    reservedConcurrency: z.number().int('must be a whole number of executions').min(1, 'must be at least 1 (0 would stop every function)').optional(),
     thresholds: z.object({
       /** log-analysis scenario: ERROR lines per hour above which an alert fires */
       errorSpike: z.number().int().nonnegative(),

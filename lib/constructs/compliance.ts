@@ -24,6 +24,10 @@ const PREFIX_SCOPED_OBJECTS =
   'Object-level S3 access is deliberately scoped to one literal top-level key prefix (`<bucket-arn>/<prefix>/...`, ' +
   'see lib/constructs/grants.ts); the wildcards stand for object keys inside that prefix, which cannot be ' +
   'enumerated in advance. Bucket-wide (`<bucket-arn>/*`) and `*` resources are never acknowledged.';
+const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const XRAY_TRACING =
+  'X-Ray active tracing: CDK grants xray:PutTraceSegments and xray:PutTelemetryRecords on *, because X-Ray has no ' +
+  'resource-level permissions for these actions; every statement of this policy on * allows only those two actions.';
 const KMS_ACTION_FAMILY =
   'kms:GenerateDataKey* and kms:ReEncrypt* come from Key.grantEncryptDecrypt, which DynamoDB and SNS ' +
   'server-side encryption need on a customer-managed key; the statement names exactly one key ARN, never *.';
@@ -57,6 +61,11 @@ interface RawStatement {
 
 function acknowledgedReason(finding: string, statements: RawStatement[], bucketLogicalIds: ReadonlySet<string>): string | undefined {
   if (isPrefixScopedObjectResource(finding, bucketLogicalIds)) return PREFIX_SCOPED_OBJECTS;
+  if (finding === 'Resource::*') {
+    const onStar = statements.filter((s) => s.resources.includes('*'));
+    const onlyXray = onStar.length > 0 && onStar.every((s) => s.actions.length > 0 && s.actions.every((a) => XRAY_WRITE_ACTIONS.includes(a)));
+    return onlyXray ? XRAY_TRACING : undefined;
+  }
   if (finding === 'Action::kms:GenerateDataKey*' || finding === 'Action::kms:ReEncrypt*') {
     const action = finding.slice('Action::'.length);
     const onlyKeys = statements

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,6 +16,28 @@ import { CheckovSkip, acknowledgePrefixScopedWildcards, skipCheckov } from './co
 const ROOT = join(__dirname, '..', '..');
 
 /** checkov findings every event function shares, accepted for the reasons given. */
+/** Only when the environment sets no reservedConcurrency (lib/config.ts); with one, CKV_AWS_115 passes. */
+export const NO_RESERVED_CONCURRENCY_SKIP: CheckovSkip = {
+  id: 'CKV_AWS_115',
+  reason:
+    'No reserved concurrency in this environment: it is a per-environment setting (lib/config.ts reservedConcurrency, off ' +
+    'by default and always off in dev) because reserving per function subtracts from the account pool (10 in new accounts) ' +
+    'and can fail deployment. Set it where environments share an account so dev cannot starve them; until then throttling ' +
+    'is alarmed, and throttled events are retried by EventBridge and land in the DLQ.',
+};
+
+/** cdk-nag Serverless findings every event function shares, accepted for the reasons given. */
+const SERVERLESS_ACKNOWLEDGEMENTS = {
+  asyncFailureDestination:
+    'Asynchronous invocation failures go to the function dead-letter queue (DeadLetterConfig), the same queue EventBridge ' +
+    'uses for delivery failures, so both carry the original event and one redrive (npm run redrive) replays them; an ' +
+    'OnFailure destination would wrap the event in a different envelope and split failures across two mechanisms.',
+  dlqRedrivePolicy:
+    'This queue is itself the dead-letter queue of one function and its rule target (14 days retention, depth alarm at ' +
+    'thresholds.dlqDepth); messages leave it only through npm run redrive after the cause is fixed, so a further ' +
+    'dead-letter queue behind it would only move the same messages once more.',
+} as const;
+
 export const EVENT_FUNCTION_CHECKOV_SKIPS: Record<'function' | 'queue' | 'logs', readonly CheckovSkip[]> = {
   function: [
     {
@@ -23,12 +45,6 @@ export const EVENT_FUNCTION_CHECKOV_SKIPS: Record<'function' | 'queue' | 'logs',
       reason:
         'No VPC: the function reaches only regional AWS APIs (S3, DynamoDB, SNS) over TLS with IAM auth and has no private ' +
         'resource to reach; a VPC would add NAT or endpoint cost and cold-start latency without reducing exposure.',
-    },
-    {
-      id: 'CKV_AWS_115',
-      reason:
-        'No reserved concurrency: reserving per function subtracts from the account pool (10 in new accounts) and can fail ' +
-        'deployment; throttling is alarmed instead, and throttled events are retried by EventBridge and land in the DLQ.',
     },
     {
       id: 'CKV_AWS_173',
@@ -73,6 +89,8 @@ export interface EventFunctionProps {
   /** Service name for Powertools logger/metrics; defaults to the handler name. */
   readonly serviceName?: string;
   readonly metricsNamespace: string;
+  /** Reserved concurrent executions (lib/config.ts reservedConcurrency); undefined reserves none. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -127,6 +145,9 @@ export class EventFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
+      // X-Ray active tracing: CDK adds xray:PutTraceSegments/PutTelemetryRecords to the role.
+      tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? props.handler,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
@@ -153,7 +174,17 @@ export class EventFunction extends Construct {
     });
 
     acknowledgePrefixScopedWildcards(this);
-    skipCheckov(this.function.node.defaultChild as lambda.CfnFunction, EVENT_FUNCTION_CHECKOV_SKIPS.function);
+    skipCheckov(this.function.node.defaultChild as lambda.CfnFunction, [
+      ...EVENT_FUNCTION_CHECKOV_SKIPS.function,
+      ...(props.reservedConcurrency === undefined ? [NO_RESERVED_CONCURRENCY_SKIP] : []),
+    ]);
+    const invokeConfig = this.function.node.tryFindChild('EventInvokeConfig')?.node.defaultChild;
+    if (!invokeConfig) throw new Error(`${id}: no EventInvokeConfig under the function; update the Serverless acknowledgement`);
+    Validations.of(invokeConfig).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: SERVERLESS_ACKNOWLEDGEMENTS.asyncFailureDestination });
+    Validations.of(this.deadLetterQueue.node.defaultChild as sqs.CfnQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: SERVERLESS_ACKNOWLEDGEMENTS.dlqRedrivePolicy,
+    });
     skipCheckov(this.deadLetterQueue.node.defaultChild as sqs.CfnQueue, EVENT_FUNCTION_CHECKOV_SKIPS.queue);
     skipCheckov(logGroup.node.defaultChild as logs.CfnLogGroup, EVENT_FUNCTION_CHECKOV_SKIPS.logs);
 

@@ -25,7 +25,7 @@ export interface PipelineContext {
 
 export type PipelineFunctionProps = Omit<
   EventFunctionProps,
-  'logRetentionDays' | 'removalPolicy' | 'alarmTopic' | 'dlqDepthThreshold' | 'metricsNamespace'
+  'logRetentionDays' | 'removalPolicy' | 'alarmTopic' | 'dlqDepthThreshold' | 'metricsNamespace' | 'reservedConcurrency'
 >;
 
 /** The EventBridge pattern for S3 events of one bucket, narrowed to key filters. */

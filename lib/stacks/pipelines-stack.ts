@@ -52,6 +52,7 @@ export class PipelinesStack extends Stack {
           alarmTopic: state.operationsTopic,
           dlqDepthThreshold: config.thresholds.dlqDepth,
           metricsNamespace: `blob-${config.name}`,
+          reservedConcurrency: config.reservedConcurrency,
         });
         this.functions.push(fn);
         return fn;

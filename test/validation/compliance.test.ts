@@ -89,6 +89,17 @@ describe('AwsSolutions-IAM5 acknowledgement', () => {
     ).toEqual(['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::s3:*]', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<B08E7C7AF.Arn>/*]']);
   });
 
+  test('X-Ray tracing grants on * are acknowledged only while every * statement allows nothing but the two X-Ray write actions', () => {
+    const xray = new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+    expect(iam5Findings((_stack, role) => void role.addToPolicy(xray))).toEqual([]);
+    expect(
+      iam5Findings((_stack, role) => {
+        role.addToPolicy(xray);
+        role.addToPolicy(new iam.PolicyStatement({ actions: ['xray:GetTraceSummaries'], resources: ['*'] }));
+      }),
+    ).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+  });
+
   test('the IAM5 acknowledgement helper only acknowledges S3 objects under a literal prefix: log group, index, parameter path, role, bucket-wide and * stay findings', () => {
     const findings = iam5Findings((stack, role) => {
       const bucket = new s3.Bucket(stack, 'B');

@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import { ServerlessChecks } from 'cdk-nag';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { ROOT, buildEnv } from '../stacks/app-fixture';
 /**
  * Every template of dev, staging and prod, synthesized once with real esbuild bundling into one
  * cloud-assembly directory (so bundles are shared between environments), then checked by cdk-nag
- * (AwsSolutions, during synthesis), cfn-lint and checkov (one run over all templates).
+ * (AwsSolutions and Serverless, during synthesis), cfn-lint and checkov (one run over all templates).
  */
 
 const run = promisify(execFile);
@@ -62,6 +63,9 @@ let templateFiles: string[] = [];
 let cfnLint: CfnLintMatch[] = [];
 let checkov: CheckovReport[] = [];
 
+/** cdk-nag packs whose findings count (plugin names in CDK's validation report). */
+const NAG_PACKS = ['AwsSolutions', 'Serverless'];
+
 function readNagReport(): Finding[] {
   const file = join(outdir, 'assembly', 'validation-report.json');
   if (!existsSync(file)) return [];
@@ -70,13 +74,14 @@ function readNagReport(): Finding[] {
   };
   rmSync(file);
   return report.pluginReports
-    .filter((p) => p.pluginName === 'AwsSolutions')
+    .filter((p) => NAG_PACKS.includes(p.pluginName))
     .flatMap((p) => p.violations.flatMap((v) => v.violatingConstructs.map((c) => ({ rule: v.ruleName, path: c.constructPath }))));
 }
 
 beforeAll(async () => {
   for (const env of ENVIRONMENT_NAMES) {
     const { app } = buildEnv(env, { nag: true, outdir: join(outdir, 'assembly') });
+    Validations.of(app).addPlugins(new ServerlessChecks(app, { verbose: true }));
     try {
       app.synth();
     } catch (err) {
@@ -131,7 +136,7 @@ describe('synthesis of every environment', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions (v3) on every stack', () => {
+describe('cdk-nag AwsSolutions and Serverless (v3) on every stack', () => {
   test.each([...ENVIRONMENT_NAMES])('%s: zero unacknowledged findings', (env) => {
     expect(nagFindings.get(env)).toEqual([]);
   });
