@@ -50,7 +50,12 @@ describe.each([...ENVIRONMENT_NAMES])('no strong Fn::ImportValue from the pipeli
     const bucketVars = (t: Template) =>
       Object.values(json(t).Resources)
         .filter((r) => r.Type === 'AWS::Lambda::Function')
-        .map((r) => JSON.stringify(((r.Properties as Json).Environment as { Variables: Json }).Variables.BUCKET_NAME));
+        .map((r) => ((r.Properties as Json).Environment as { Variables: Json }).Variables.BUCKET_NAME)
+        // Only functions granted bucket access get BUCKET_NAME (lib/constructs/grants.ts).
+        .filter((v) => v !== undefined)
+        .map((v) => JSON.stringify(v));
+    expect(bucketVars(pipelines.primary).length).toBeGreaterThan(0);
+    expect(bucketVars(pipelines.replica).length).toBeGreaterThan(0);
     for (const v of bucketVars(pipelines.primary)) expect(v).toContain(`blob-${env}-storage-`);
     for (const v of bucketVars(pipelines.replica)) expect(v).toContain(`blob-${env}-replica-`);
   });
