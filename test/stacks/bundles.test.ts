@@ -27,8 +27,15 @@ interface FunctionAsset {
 function functionAssets(cdkOut: string): FunctionAsset[] {
   const assets: FunctionAsset[] = [];
   for (const stack of readAssembly(cdkOut)) {
+    // CDK's own custom-resource providers (S3 auto-delete in dev/staging) are not our bundles: their
+    // code is CDK's and uses the Lambda runtime's SDK.
+    const providers = new Set(
+      Object.values(stack.template.Resources)
+        .filter((r) => r.Type.startsWith('Custom::'))
+        .map((r) => JSON.stringify(r.Properties?.ServiceToken ?? '').match(/"Fn::GetAtt":\["([^"]+)"/)?.[1]),
+    );
     for (const [logicalId, res] of Object.entries(stack.template.Resources)) {
-      if (res.Type !== 'AWS::Lambda::Function') continue;
+      if (res.Type !== 'AWS::Lambda::Function' || providers.has(logicalId)) continue;
       const assetPath = res.Metadata?.['aws:asset:path'];
       if (typeof assetPath !== 'string') throw new Error(`${stack.name}/${logicalId}: no aws:asset:path metadata`);
       assets.push({ id: `${stack.name}/${logicalId}`, dir: join(stack.assemblyDir, assetPath) });
