@@ -30,14 +30,8 @@ export class PipelinesStack extends Stack {
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const state = stateRefs(this, config, props.storage);
-    const common: Record<string, string> = {
-      BLOB_ENV: config.name,
-      BUCKET_NAME: state.bucket.bucketName,
-      KVSTORE_TABLE: state.kvstoreTable.tableName,
-      IDEMPOTENCY_TABLE: state.idempotencyTable.tableName,
-      ...(state.auditTable ? { AUDIT_TABLE: state.auditTable.tableName } : {}),
-      ...(state.notificationTopic ? { TOPIC_ARN: state.notificationTopic.topicArn } : {}),
-    };
+    // Resource names come with the grants that unlock them (lib/constructs/grants.ts), never to every function.
+    const common: Record<string, string> = { BLOB_ENV: config.name };
     const ctx: PipelineContext = {
       scope: this,
       config,
