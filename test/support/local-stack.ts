@@ -24,10 +24,11 @@ export async function synthFixture(): Promise<string> {
  * `fixture: true` runs the test app (real storage stacks + a small rule-routed function) instead of
  * the whole project app.
  */
-export function useLocalStack(options: LocalStackOptions & { fixture?: boolean } = {}): () => LocalStack {
+export function useLocalStack(options: LocalStackOptions & { fixture?: boolean; lazyCdkOut?: () => string } = {}): () => LocalStack {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
-    const cdkOut = options.fixture ? await synthFixture() : options.cdkOut;
+    // lazyCdkOut: an assembly a test's own beforeAll prepares (registered before this one, so it runs first).
+    const cdkOut = options.fixture ? await synthFixture() : options.lazyCdkOut ? options.lazyCdkOut() : options.cdkOut;
     stack = await startLocalStack({ quiet: true, retryDelaysMs: [50, 100], ...options, cdkOut });
   }, 240_000);
   afterAll(async () => {
