@@ -78,7 +78,7 @@ export interface LocalStack {
   /** The policies in force, as the gateway evaluates them. */
   policies(): PolicyStore;
   /** Temporary credentials of a role from the templates (what sts:AssumeRole would return). */
-  assumeRole(roleArn: string, sessionName: string, tags?: Record<string, string>): Credentials;
+  assumeRole(roleArn: string, sessionName: string, options?: { tags?: Record<string, string>; durationSeconds?: number }): Credentials;
   /** The environment a Lambda execution environment of `fn` sees, with a session of its own role. */
   functionEnvironment(fn: LocalFunction): Record<string, string>;
   readonly timings: StartTimings;
@@ -251,7 +251,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     iamMode,
     denials: () => [...denials],
     policies: () => store,
-    assumeRole: (roleArn, sessionName, tags) => registry.assumeRole(roleArn, sessionName, 3600, tags).credentials,
+    assumeRole: (roleArn, sessionName, o = {}) => registry.assumeRole(roleArn, sessionName, o.durationSeconds ?? 3600, o.tags).credentials,
     functionEnvironment: (fn) => lambdaEnvironment(fn, endpoint, functionCredentials(fn)),
     timings: {
       venvSeconds,

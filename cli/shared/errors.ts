@@ -67,7 +67,9 @@ export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
     return mk(EXIT.NOT_FOUND, what, code === 'NoSuchBucket' ? 'check the bucket name or --env' : 'check the key with `blob list` and version ids with `blob versions`');
   }
   if (AUTH.has(code) || AUTH.has(name) || status === 403) {
-    return mk(EXIT.AUTH, `access denied (${code || status})`, 'check your credentials and that your role may do this on this bucket/prefix');
+    // AWS's denial names principal, action and resource ("User: … is not authorized to perform: …"): keep it.
+    const why = /is not authorized to perform/.test(msg) ? `: ${msg}` : '';
+    return mk(EXIT.AUTH, `access denied (${code || status})${why}`, 'check your credentials and that your role may do this on this bucket/prefix');
   }
   if (CONFLICT.has(code) || status === 412 || status === 409) {
     return mk(EXIT.CONFLICT, `precondition failed (${code || status}): ${msg}`, 'the object changed meanwhile; retry');
