@@ -40,3 +40,9 @@ test('pattern 4: critical/ is replicated and processed in the replica region', a
 test('audit trail: created and deleted events are queryable per key', async () => {
   await checkAuditTrail(demoContext());
 });
+
+test('every function ran under its own role and was denied nothing (policies enforced)', async () => {
+  await stack().waitForIdle();
+  expect(stack().iamMode).toBe('enforce');
+  expect(stack().denials().map((d) => `${d.principal} ${d.action} ${d.resource} ${d.reason}`)).toEqual([]);
+});

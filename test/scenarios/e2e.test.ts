@@ -31,3 +31,9 @@ test('scenario 4: a tampered dataset is caught and alerted; the model is linked 
   await checkDatasetLineage(demoContext());
   await stack().waitForIdle();
 });
+
+test('every function ran under its own role and was denied nothing (policies enforced)', async () => {
+  await stack().waitForIdle();
+  expect(stack().iamMode).toBe('enforce');
+  expect(stack().denials().map((d) => `${d.principal} ${d.action} ${d.resource} ${d.reason}`)).toEqual([]);
+});
