@@ -68,6 +68,22 @@ export function parseQuery(raw: string): Array<[string, string]> {
   });
 }
 
+/**
+ * The credential scope `AKID/YYYYMMDD/region/service/aws4_request`: exactly five parts, and a date
+ * that is X-Amz-Date's own (AWS rejects a scope dated another day as malformed, before any signature
+ * check, so a request signed consistently for the wrong day does not pass as a mismatch).
+ */
+function credentialScope(credential: string, amzDate: string): Pick<Authorization, 'accessKeyId' | 'date' | 'region' | 'service'> {
+  const parts = credential.split('/');
+  const [accessKeyId, date, region, service, terminator] = parts;
+  if (parts.length !== 5 || !accessKeyId || !date || !/^\d{8}$/.test(date) || !region || !service || terminator !== 'aws4_request') {
+    throw new AuthError('Malformed', `the credential scope '${credential}' is not AKID/YYYYMMDD/region/service/aws4_request`);
+  }
+  if (!/^\d{8}T\d{6}Z$/.test(amzDate)) throw new AuthError('Malformed', 'X-Amz-Date must be an ISO 8601 basic date-time (YYYYMMDDTHHMMSSZ)');
+  if (!amzDate.startsWith(date)) throw new AuthError('Malformed', `the credential scope date ${date} does not match X-Amz-Date ${amzDate}`);
+  return { accessKeyId, date, region, service };
+}
+
 /** Reads the Authorization header or the X-Amz-* query parameters; undefined when the request is unsigned. */
 export function parseAuthorization(req: SignedRequest): Authorization | undefined {
   const header = one(req.headers.authorization);
@@ -75,16 +91,10 @@ export function parseAuthorization(req: SignedRequest): Authorization | undefine
   if (header) {
     const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]+)\s*$/.exec(header.trim());
     if (!m) throw new AuthError('Malformed', 'the Authorization header is not a SigV4 (AWS4-HMAC-SHA256) authorization');
-    const [akid, date, region, service, terminator] = (m[1] as string).split('/');
     const amzDate = one(req.headers['x-amz-date']) ?? '';
-    if (!akid || !date || !region || !service || terminator !== 'aws4_request' || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
-      throw new AuthError('Malformed', 'the credential scope or X-Amz-Date is malformed');
-    }
+    const scope = credentialScope(m[1] as string, amzDate);
     return {
-      accessKeyId: akid,
-      date,
-      region,
-      service,
+      ...scope,
       signedHeaders: (m[2] as string).split(';'),
       signature: m[3] as string,
       amzDate,
@@ -93,18 +103,15 @@ export function parseAuthorization(req: SignedRequest): Authorization | undefine
     };
   }
   if (query.has('X-Amz-Signature') || query.has('X-Amz-Credential')) {
-    const [akid, date, region, service, terminator] = (query.get('X-Amz-Credential') ?? '').split('/');
     const amzDate = query.get('X-Amz-Date') ?? '';
     const expires = Number(query.get('X-Amz-Expires') ?? 'NaN');
-    if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !akid || !date || !region || !service || terminator !== 'aws4_request' || !/^\d{8}T\d{6}Z$/.test(amzDate) || !query.get('X-Amz-Signature')) {
+    if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !/^[0-9a-f]{64}$/.test(query.get('X-Amz-Signature') ?? '')) {
       throw new AuthError('Malformed', 'the presigned URL is missing or has malformed X-Amz-* parameters');
     }
+    const scope = credentialScope(query.get('X-Amz-Credential') ?? '', amzDate);
     if (!Number.isInteger(expires) || expires < 1 || expires > 604800) throw new AuthError('Malformed', 'X-Amz-Expires must be between 1 and 604800 seconds');
     return {
-      accessKeyId: akid,
-      date,
-      region,
-      service,
+      ...scope,
       signedHeaders: (query.get('X-Amz-SignedHeaders') ?? 'host').split(';'),
       signature: query.get('X-Amz-Signature') as string,
       amzDate,
@@ -131,8 +138,16 @@ function hmac(key: Buffer | string, data: string): Buffer {
 
 function canonicalUri(path: string, service: string): string {
   if (service === 's3') return path || '/';
-  // Other services sign the URI-encoded form of the (already encoded) path.
-  return (path || '/').split('/').map((seg) => uriEncode(seg)).join('/');
+  // Other services sign the normalized path (empty and '.' segments dropped, '..' resolved, as the
+  // SDK and botocore normalize it), each segment URI-encoded once more on top of its wire encoding.
+  const segments: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(uriEncode(seg));
+  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return `/${segments.join('/')}${trailing}`;
 }
 
 function canonicalQuery(raw: string, presigned: boolean): string {
@@ -142,6 +157,25 @@ function canonicalQuery(raw: string, presigned: boolean): string {
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
+}
+
+/**
+ * The payload hash the canonical request ends with. S3 signs the hash it declares in
+ * x-amz-content-sha256 (UNSIGNED-PAYLOAD and the STREAMING-* forms included, presigned URLs always
+ * UNSIGNED-PAYLOAD); when the gateway holds the body (DeleteObjects) a declared hex hash must be the
+ * body's, as S3 checks it. Every other service hashes the body itself: a declared header is not
+ * trusted, or a body changed after signing would verify against the hash it claims.
+ */
+function payloadHash(req: SignedRequest, auth: Authorization): string {
+  const body = req.body ?? Buffer.alloc(0);
+  if (auth.service !== 's3') return sha256(body);
+  if (auth.presigned) return 'UNSIGNED-PAYLOAD';
+  const declared = one(req.headers['x-amz-content-sha256']);
+  if (declared === undefined) return sha256(body);
+  if (req.body && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256(req.body)) {
+    throw new AuthError('SignatureDoesNotMatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+  }
+  return declared;
 }
 
 /** Verifies `auth` against `secret`; throws AuthError when the signature or its time window is wrong. */
@@ -160,11 +194,7 @@ export function verifySignature(req: SignedRequest, auth: Authorization, secret:
       return `${h}:${value.trim().replace(/\s+/g, ' ')}\n`;
     })
     .join('');
-  let payload: string;
-  const declared = one(req.headers['x-amz-content-sha256']);
-  if (auth.presigned) payload = auth.service === 's3' ? 'UNSIGNED-PAYLOAD' : sha256(req.body ?? Buffer.alloc(0));
-  else if (declared) payload = declared;
-  else payload = sha256(req.body ?? Buffer.alloc(0));
+  const payload = payloadHash(req, auth);
   const canonical = [req.method.toUpperCase(), canonicalUri(req.path, auth.service), canonicalQuery(req.rawQuery, auth.presigned), headers, auth.signedHeaders.join(';'), payload].join('\n');
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', auth.amzDate, scope, sha256(canonical)].join('\n');
