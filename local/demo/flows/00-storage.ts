@@ -30,7 +30,7 @@ async function run(ctx: DemoContext): Promise<DemoResult> {
     const body = await res.text();
     if (!res.ok || body !== 'version one') throw new Error(`presigned GET answered ${res.status}: ${body.slice(0, 80)}`);
     return {
-      detail: `3 versions, rollback to ${v1.VersionId?.slice(0, 8)} as ${rolled.VersionId?.slice(0, 8)}, presigned GET ok (expiry not enforced locally)`,
+      detail: `3 versions, rollback to ${v1.VersionId?.slice(0, 8)} as ${rolled.VersionId?.slice(0, 8)}, presigned GET ok (signature and expiry checked by the gateway)`,
       latencyMs: Date.now() - started,
     };
   } finally {
