@@ -21,7 +21,8 @@ function snsChecks(operation: string, p: Map<string, string>, call: IncomingCall
   const subscriptionTopic = p.get('SubscriptionArn')?.split(':').slice(0, 6).join(':');
   const topic = p.get('TopicArn') ?? p.get('TargetArn') ?? p.get('ResourceArn') ?? subscriptionTopic ?? (p.get('Name') ? `arn:aws:sns:${call.region}:${account}:${p.get('Name')}` : undefined);
   const action = `sns:${operation === 'PublishBatch' ? 'Publish' : operation}`;
-  const checks: AuthzRequest[] = [{ action, resource: topic ?? '*', context: { ...ctx.common } }];
+  const subscribe = operation === 'Subscribe' ? { ...(p.get('Protocol') ? { 'sns:Protocol': p.get('Protocol') as string } : {}), ...(p.get('Endpoint') ? { 'sns:Endpoint': p.get('Endpoint') as string } : {}) } : {};
+  const checks: AuthzRequest[] = [{ action, resource: topic ?? '*', context: { ...ctx.common, ...subscribe } }];
   if ((operation === 'Publish' || operation === 'PublishBatch') && topic) {
     // Publishing to a topic encrypted with a customer-managed key: SNS uses the key for the publisher.
     const key = ctx.directory.topicKey(topic);
@@ -37,7 +38,7 @@ export function mapQueryService(call: IncomingCall, ctx: MapContext): MappedCall
     case 'sns':
       return { operation, checks: snsChecks(operation, p, call, ctx) };
     case 'sqs':
-      return { operation, checks: sqsChecks(operation, Object.fromEntries(p), call.region, ctx) };
+      return { operation, checks: sqsChecks(operation, Object.fromEntries(p), call.region, ctx, call.path) };
     default:
       return { operation, checks: [{ action: `${call.service}:${operation}`, resource: '*', context: { ...ctx.common } }] };
   }
