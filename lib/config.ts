@@ -72,6 +72,18 @@ export const environmentConfigSchema = z
      * (dev always does) while the account's concurrency limit is small. 0 would disable every function.
      */
     reservedConcurrency: z.number().int('must be a whole number of executions').min(1, 'must be at least 1 (0 would stop every function)').optional(),
+    /**
+     * AWS Backup of the stateful tables (audit and kvstore, both regions): daily, kept retentionDays.
+     * Point-in-time recovery reaches back 35 days only, while audit records live auditRetentionDays,
+     * so without it an audit record older than 35 days is lost for good after a bad write or delete.
+     * Off unless configured: dev and staging data is disposable.
+     */
+    backup: z
+      .discriminatedUnion('enabled', [
+        z.object({ enabled: z.literal(false) }),
+        z.object({ enabled: z.literal(true), retentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day') }),
+      ])
+      .default({ enabled: false }),
     thresholds: z.object({
       /** log-analysis scenario: ERROR lines per hour above which an alert fires */
       errorSpike: z.number().int().nonnegative(),
@@ -83,6 +95,11 @@ export const environmentConfigSchema = z
   })
   .refine((c) => c.primaryRegion !== c.replicaRegion, {
     message: 'replicaRegion must differ from primaryRegion (cross-region replication)',
+  })
+  // A backup must still exist when the oldest audit record it protects is deleted by TTL.
+  .refine((c) => !c.backup.enabled || c.backup.retentionDays >= c.auditRetentionDays, {
+    message: 'must be at least auditRetentionDays, so every audit record stays recoverable while it is kept',
+    path: ['backup', 'retentionDays'],
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
@@ -119,6 +136,7 @@ const RAW: Record<EnvironmentName, unknown> = {
     deletionProtection: true,
     auditRetentionDays: 400,
     logRetentionDays: 90,
+    backup: { enabled: true, retentionDays: 400 },
     thresholds: { errorSpike: 100, dlqDepth: 1, replicationLatencySeconds: 900 },
   },
 };
@@ -177,6 +195,9 @@ export function resourceNames(env: EnvironmentName) {
     notificationTopic: `${prefix}-notifications`,
     operationsTopic: `${prefix}-operations`,
     replicaKeyAlias: `alias/${prefix}-replica`,
+    /** AWS Backup vault and plan of the stateful tables, one of each per region (backup.enabled). */
+    backupVault: `${prefix}-backups`,
+    backupPlan: `${prefix}-tables-daily`,
     /** SSM parameter paths the CLIs read to find this environment's resources. */
     parameters: {
       bucketName: `/blob/${env}/bucket-name`,

@@ -22,6 +22,7 @@ const NOT_EMULATED: Array<[RegExp, string]> = [
   [/^AWS::(S3::BucketPolicy|SNS::TopicPolicy|SQS::QueuePolicy)$/, 'evaluated by the local gateway, not stored in the emulator'],
   [/^AWS::Lambda::Permission$/, 'checked by the service-edge test (test/iam); the runtime invokes functions itself'],
   [/^AWS::CDK::Metadata$/, 'CDK metadata'],
+  [/^AWS::Backup::/, 'moto has no AWS Backup: the plan runs only on AWS (prod); its role and keys are checked by the service-edge test (test/iam)'],
   // dev/staging buckets' Custom::S3AutoDeleteObjects empties a bucket when its stack is deleted.
   [/^Custom::/, 'custom resources act when a stack is deleted or updated; the local copy only creates (a restart starts empty)'],
 ];
@@ -391,7 +392,9 @@ export async function provision(stacks: StackArtifact[], clients: ClientPool): P
             const name = str(props.RoleName) ?? str(props.Name) ?? generatedName(stack.name, logicalId, 64);
             const service = res.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
             const resourceArn = res.Type === 'AWS::IAM::Role' ? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}` : arn(service, name);
-            return { type: res.Type, ref: name, attrs: { Arn: resourceArn } };
+            // A backup plan names its vault by BackupVaultName, a selection its plan by BackupPlanId, a role policy the vault by BackupVaultArn.
+            const backupAttrs: Record<string, string> = res.Type === 'AWS::Backup::BackupVault' ? { BackupVaultName: name, BackupVaultArn: resourceArn } : res.Type === 'AWS::Backup::BackupPlan' ? { BackupPlanId: name } : {};
+            return { type: res.Type, ref: name, attrs: { Arn: resourceArn, ...backupAttrs } };
           }
         }
       }

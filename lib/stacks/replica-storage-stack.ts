@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { acknowledgePrefixScopedWildcards } from '../constructs/compliance';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
+import { TableBackup } from '../constructs/table-backup';
 import { kvstoreTables, operationsTopic } from './regional-state';
 import { accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
 
@@ -67,6 +68,19 @@ export class ReplicaStorageStack extends Stack {
     this.replicationRole = this.buildReplicationRole(config);
 
     ({ kvstoreTable: this.kvstoreTable, idempotencyTable: this.idempotencyTable } = kvstoreTables(this, this.encryptionKey, config, removalPolicy));
+
+    // This region's kvstore holds pattern 4's results; AWS Backup is regional, so it gets its own
+    // vault, key and plan here, with the same schedule and retention as the primary region's.
+    if (config.backup.enabled) {
+      new TableBackup(this, 'Backup', {
+        vaultName: names.backupVault,
+        planName: names.backupPlan,
+        retentionDays: config.backup.retentionDays,
+        tables: [this.kvstoreTable],
+        tableKey: this.encryptionKey,
+        description: `blob ${config.name}: replica-region kvstore table`,
+      });
+    }
 
     // Alarms of the replica-region functions must publish to a topic in this region.
     this.operationsTopic = operationsTopic(this, this.encryptionKey, config, ' (replica region)');

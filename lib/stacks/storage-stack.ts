@@ -9,6 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { EncryptedTable } from '../constructs/kvstore-table';
+import { TableBackup } from '../constructs/table-backup';
 import { kvstoreTables, operationsTopic } from './regional-state';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { REPLICATION_RULE_ID, accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
@@ -125,6 +126,19 @@ export class StorageStack extends Stack {
       sortKey: 'sk',
       ttlAttribute: 'expiresAt',
     }).table;
+
+    // PITR reaches back 35 days; audit records are kept auditRetentionDays (400 in prod) and the
+    // kvstore holds state no event can rebuild. Idempotency records are disposable by design.
+    if (config.backup.enabled) {
+      new TableBackup(this, 'Backup', {
+        vaultName: names.backupVault,
+        planName: names.backupPlan,
+        retentionDays: config.backup.retentionDays,
+        tables: [this.auditTable, this.kvstoreTable],
+        tableKey: this.encryptionKey,
+        description: `blob ${config.name}: audit and kvstore tables`,
+      });
+    }
 
     this.notificationTopic = new sns.Topic(this, 'Notifications', {
       topicName: names.notificationTopic,

@@ -233,6 +233,17 @@ export function buildTemplateModel(stacks: readonly ModelStack[], accountId: str
         const name = named('AlarmName', 255);
         return { ref: name, attrs: { Arn: arn('cloudwatch', `alarm:${name}`) } };
       }
+      // AWS Backup: a plan names its vault by BackupVaultName, a selection its plan by BackupPlanId.
+      case 'AWS::Backup::BackupVault': {
+        const name = named('BackupVaultName', 50);
+        const vaultArn = arn('backup', `backup-vault:${name}`);
+        return { ref: name, attrs: { Arn: vaultArn, BackupVaultArn: vaultArn, BackupVaultName: name } };
+      }
+      case 'AWS::Backup::BackupPlan': {
+        const planId = keyId(stack.name, id);
+        const planArn = arn('backup', `backup-plan:${planId}`);
+        return { ref: planId, attrs: { Arn: planArn, BackupPlanArn: planArn, BackupPlanId: planId, VersionId: planId } };
+      }
       default: {
         const name = generatedName(stack.name, id, 64);
         const service = res.Type.split('::')[1]?.toLowerCase() ?? 'unknown';

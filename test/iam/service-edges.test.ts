@@ -84,6 +84,8 @@ describe.each(ENVS)('$env: service-to-service edges', (e) => {
     expect(named(e, /^s3 server access logs of .* \(s3:PutObject\)$/)).toHaveLength(2);
     expect(named(e, /→ EventBridge default bus of .* \(no policy involved\)$/)).toHaveLength(2);
     expect(named(e, /^topic blob-\w+-(notifications|operations) → email subscription .* \(no policy involved\)$/)).toHaveLength(count(e, 'AWS::SNS::Subscription'));
+    // AWS Backup (lib/config.ts backup.enabled): assumes each selection's role.
+    expect(named(e, /^backup → role of backup selection .* \(sts:AssumeRole\)$/)).toHaveLength(count(e, 'AWS::Backup::BackupSelection'));
   });
 
   for (const edge of policyEdges(e)) {
@@ -155,6 +157,18 @@ describe('named removals', () => {
 
 describe('requirements the lib/ fixes protect', () => {
   const ev = (env: EnvEdges, x: PolicyEdge, context: Record<string, string>) => evaluateEdge(env.store, { ...x, request: { ...x.request, context: { ...x.request.context, ...context } } });
+
+  test('prod: the backup role backs up only the selected tables (not the disposable idempotency table) and grants the vault key to AWS services only', async () => {
+    const prod = ENVS.find((x) => x.env === 'prod') as EnvEdges;
+    const find = (re: RegExp) => policyEdges(prod).find((x) => re.test(x.name)) as PolicyEdge;
+    const start = find(/^backup selection Blob-prod-Storage\/Backup\/Plan\/Tables: role → table blob-prod-audit \(dynamodb:StartAwsBackupJob\)$/);
+    expect((await evaluateEdge(prod.store, start)).allowed).toBe(true);
+    const idempotency = start.request.resource.replace('blob-prod-audit', 'blob-prod-idempotency');
+    expect((await evaluateEdge(prod.store, { ...start, request: { ...start.request, resource: idempotency } })).allowed).toBe(false);
+    const grant = find(/^backup selection Blob-prod-Storage\/Backup\/Plan\/Tables: role → key .* of vault blob-prod-backups \(kms:CreateGrant\)$/);
+    expect((await evaluateEdge(prod.store, grant)).allowed).toBe(true);
+    expect((await ev(prod, grant, { 'kms:GrantIsForAWSResource': 'false' })).allowed).toBe(false);
+  });
 
   describe.each(ENVS)('$env', (e) => {
     const first = (re: RegExp) => policyEdges(e).find((x) => re.test(x.name)) as PolicyEdge;
