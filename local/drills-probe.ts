@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { queryHistory } from '../core/audit';
 import { KvStore } from '../core/kvstore';
-import { ClientPool, RegionClients } from './clients';
+import { ClientPool, RegionClients } from './emulator/clients';
 import { FunctionWorker } from './lambda-worker';
 import type { LocalFunction } from './provision';
 import type { LocalStack } from './stack';

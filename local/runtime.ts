@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../core/aws-config';
-import { ClientPool, LOCAL_ACCOUNT_ID } from './clients';
+import { ClientPool, LOCAL_ACCOUNT_ID } from './emulator/clients';
 import type { Credentials } from './iam/credentials';
 import { FunctionPool, FunctionWorker, InvocationError } from './lambda-worker';
 import type { LocalBucket, LocalFunction, LocalRule, Provisioned } from './provision';

@@ -11,7 +11,7 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import type { CORSRule, LifecycleRule, NotificationConfiguration, ReplicationConfiguration } from '@aws-sdk/client-s3';
-import type { RegionClients } from './clients';
+import type { RegionClients } from './emulator/clients';
 import type { Json } from './intrinsics';
 
 type Props = Record<string, Json>;

@@ -17,7 +17,7 @@ import { CliError, EXIT } from '../core/cli-errors';
 import { assertEnvironmentName } from '../core/env-resolve';
 import { loadEnvironmentConfig } from '../lib/config';
 import { readAssembly, TemplateResource } from '../local/assembly';
-import { LOCAL_CREDENTIALS } from '../local/clients';
+import { LOCAL_CREDENTIALS } from '../local/emulator/clients';
 import { INVOKE_QUEUE_PREFIX, LOCAL_TAGS } from '../local/provision';
 import { synthEnvironment } from '../local/synth';
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
-import { LOCAL_CREDENTIALS } from '../../local/clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import { startLocalStack } from '../../local/stack';
 import { LOCAL_DIR } from '../../local/synth';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Template, TemplateResource } from '../assembly';
-import { LOCAL_ACCOUNT_ID } from '../clients';
+import { LOCAL_ACCOUNT_ID } from '../emulator/clients';
 import { evaluateCondition, type Json, resolve, type ResolveContext } from '../intrinsics';
 import { generatedName } from '../provision';
 import type { ResolvedResource } from './policies';

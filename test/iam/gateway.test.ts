@@ -18,7 +18,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 import type { SourceData } from '@smithy/types';
 import { clientConfig } from '../../core/aws-config';
-import { LOCAL_CREDENTIALS } from '../../local/clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import type { Credentials } from '../../local/iam/credentials';
 import { ROOT } from '../../local/synth';
 import { useLocalStack } from '../support/local-stack';

@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
-import { LOCAL_CREDENTIALS } from '../../local/clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import type { Json } from '../../local/intrinsics';
 import { synthEnvironment } from '../../local/synth';
 import { useLocalStack } from '../support/local-stack';

@@ -1,5 +1,5 @@
 import type { Template } from '../../local/assembly';
-import { LOCAL_ACCOUNT_ID } from '../../local/clients';
+import { LOCAL_ACCOUNT_ID } from '../../local/emulator/clients';
 import { PolicyEvaluator } from '../../local/iam/evaluate';
 import { collectPolicies } from '../../local/iam/policies';
 import { buildTemplateModel } from '../../local/iam/template-model';

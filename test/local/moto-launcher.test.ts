@@ -12,16 +12,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { rmSync } from 'node:fs';
 import { clientConfig } from '../../core/aws-config';
-import { startEmulator } from '../../local/emulator';
+import { startEmulator } from '../../local/emulator/moto';
 import { MotoServer, startMoto } from '../support/moto';
 import { createCompositeKeyTable } from '../support/tables';
 
 /**
- * The launcher's own behaviour. local/moto_speed.py skips moto's per-send scan of the queue
+ * The launcher's own behaviour. local/emulator/moto_speed.py skips moto's per-send scan of the queue
  * (SendMessage built every queue attribute, including the ApproximateNumberOf* counts, to read
  * ContentBasedDeduplication) and counts visibility with a plain clock: the first tests pin that the
  * answers did not change (the counts GetQueueAttributes gives, delays and visibility timeouts, and
- * FIFO deduplication, the one attribute the send path reads). local/moto_state.py carries state
+ * FIFO deduplication, the one attribute the send path reads). local/emulator/moto_state.py carries state
  * across the drills' crash: the last test.
  */
 const clientOptions = (endpoint: string) => ({

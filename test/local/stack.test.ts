@@ -23,7 +23,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { resolveEnvironment } from '../../core/env-resolve';
 import { clientConfig } from '../../core/aws-config';
-import { LOCAL_CREDENTIALS } from '../../local/clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import { redrive } from '../../tools/redrive';
 import { FIXTURE_SCHEDULE_RULE } from './fixtures/app';
 import { useLocalStack } from '../support/local-stack';

@@ -1,10 +1,10 @@
-import { ensureVenv as ensureVenvQuietly, freePort, startEmulator } from '../../local/emulator';
+import { ensureVenv as ensureVenvQuietly, freePort, startEmulator } from '../../local/emulator/moto';
 
 /**
  * A private moto server for one test file: real S3/DynamoDB/SNS/SQS/EventBridge wire protocols on
  * a loopback port. Use for handler and CLI integration tests that provision their own resources;
  * end-to-end tests use the whole local stack instead. It is the local copy's emulator
- * (local/emulator.ts → local/moto_launcher.py): AWS-shaped S3 events and DynamoDB writes
+ * (local/emulator/moto.ts → local/emulator/moto_launcher.py): AWS-shaped S3 events and DynamoDB writes
  * serialised per item as DynamoDB guarantees, so concurrency tests exercise our logic, not an
  * emulator race.
  */

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './synth';
+import { ROOT } from '../synth';
 
-/** moto in server mode on a loopback port, launched through local/moto_launcher.py. */
+/** moto in server mode on a loopback port, launched through moto_launcher.py beside this file. */
 export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
@@ -44,7 +44,7 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
   const stateFile = join(tmpdir(), `blob-moto-${port}-${process.pid}-${Date.now()}.state`);
   const child: ChildProcess = spawn(
     join(ROOT, '.venv', 'bin', 'python'),
-    [join(ROOT, 'local', 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)],
+    [join(__dirname, 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {

@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientConfig } from '../core/aws-config';
+import { clientConfig } from '../../core/aws-config';
 
 /** moto's default account; every ARN the local copy builds uses it. */
 export const LOCAL_ACCOUNT_ID = '123456789012';

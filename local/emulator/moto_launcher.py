@@ -16,7 +16,7 @@ The tests' private moto servers (test/support/moto.ts) use this same launcher.
 Beside these fidelity patches it installs moto_speed (the same answers, less work; the per-request
 access log is off unless LOCAL_MOTO_DEBUG is set) and moto_state (the drills' crash and restore).
 
-Usage: python local/moto_launcher.py -H 127.0.0.1 -p PORT
+Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """
 import datetime
 import itertools
