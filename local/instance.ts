@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack, LocalStackOutputs } from './stack';
-import { LOCAL_DIR } from './synth';
+import { LOCAL_DIR } from './paths';
 
 /**
  * The running `npm run local`: a record in .local/instance.json (pid, ports, outputs) so that a

@@ -8,9 +8,9 @@ import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand } from '
 import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { StackArtifact, TemplateResource } from './assembly';
+import type { StackArtifact, TemplateResource } from './provision/assembly';
 import { ClientPool, LOCAL_ACCOUNT_ID, RegionClients } from './emulator/clients';
-import { Json, evaluateCondition, references, resolve, ResolveContext } from './intrinsics';
+import { Json, evaluateCondition, references, resolve, ResolveContext } from './provision/intrinsics';
 import type { ResolvedResource } from './iam/policies';
 import { provisionBucket, ReplicationRule } from './s3-provision';
 

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { CORSRule, LifecycleRule, NotificationConfiguration, ReplicationConfiguration } from '@aws-sdk/client-s3';
 import type { RegionClients } from './emulator/clients';
-import type { Json } from './intrinsics';
+import type { Json } from './provision/intrinsics';
 
 type Props = Record<string, Json>;
 

@@ -1,8 +1,8 @@
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { rmSync } from 'node:fs';
-import { CliError, EXIT } from '../core/cli-errors';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { ENVIRONMENT_NAMES, isEnvironmentName, loadEnvironmentConfig, resourceNames } from '../lib/config';
-import { readAssembly } from './assembly';
+import { readAssembly } from './provision/assembly';
 import { ClientPool, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, localAwsEnv } from './emulator/clients';
 import { Emulator, ensureVenv, freePort, startEmulator } from './emulator/moto';
 import { CredentialRegistry, Credentials } from './iam/credentials';
@@ -13,7 +13,7 @@ import { ResourceDirectory, buildDirectory } from './iam/resource-directory';
 import { LocalFunction, provision, Provisioned } from './provision';
 import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime';
 import type { ReplicationRecord } from './replicator';
-import { synthEnvironment } from './synth';
+import { synthEnvironment } from './provision/synth';
 
 export interface LocalStackOptions {
   /** dev (default), staging or prod. */

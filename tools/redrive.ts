@@ -13,13 +13,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { Command } from 'commander';
 import { clientConfig, endpointFromEnvironment } from '../core/aws-config';
-import { CliError, EXIT } from '../core/cli-errors';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { assertEnvironmentName } from '../core/env-resolve';
 import { loadEnvironmentConfig } from '../lib/config';
-import { readAssembly, TemplateResource } from '../local/assembly';
+import { readAssembly, TemplateResource } from '../local/provision/assembly';
 import { LOCAL_CREDENTIALS } from '../local/emulator/clients';
 import { INVOKE_QUEUE_PREFIX, LOCAL_TAGS } from '../local/provision';
-import { synthEnvironment } from '../local/synth';
+import { synthEnvironment } from '../local/provision/synth';
 
 /**
  * npm run redrive -- --env dev [--function <substring>] [--dry-run]

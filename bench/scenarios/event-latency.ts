@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import { startLocalStack } from '../../local/stack';
-import { LOCAL_DIR } from '../../local/synth';
+import { LOCAL_DIR } from '../../local/paths';
 import { join } from 'node:path';
 import { synthFixture } from '../../test/support/local-stack';
 import type { BenchScenario } from '../types';

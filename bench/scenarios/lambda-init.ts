@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAssembly } from '../../local/assembly';
-import type { TemplateResource } from '../../local/assembly';
-import { LOCAL_DIR, ROOT, synthEnvironment } from '../../local/synth';
+import { readAssembly } from '../../local/provision/assembly';
+import type { TemplateResource } from '../../local/provision/assembly';
+import { LOCAL_DIR, ROOT } from '../../local/paths';
+import { synthEnvironment } from '../../local/provision/synth';
 import type { BenchScenario } from '../types';
 
 /**

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../synth';
+import { ROOT } from '../paths';
 
 /** moto in server mode on a loopback port, launched through moto_launcher.py beside this file. */
 export interface Emulator {

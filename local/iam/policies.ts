@@ -1,4 +1,4 @@
-import type { Json } from '../intrinsics';
+import type { Json } from '../provision/intrinsics';
 
 /**
  * Every policy the templates define, keyed the way AWS evaluates them: identity policies by role

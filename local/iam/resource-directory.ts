@@ -1,4 +1,4 @@
-import type { Json } from '../intrinsics';
+import type { Json } from '../provision/intrinsics';
 import type { ResolvedResource } from './policies';
 
 /**

@@ -1,4 +1,4 @@
-import type { Json } from '../intrinsics';
+import type { Json } from '../provision/intrinsics';
 import type { AuthzRequest, ContextValue, Decision, Principal } from './evaluate';
 import { PolicyEvaluator } from './evaluate';
 import type { NamedPolicy, PolicyStore, ResolvedResource } from './policies';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Template, TemplateResource } from '../assembly';
+import type { Template, TemplateResource } from '../provision/assembly';
 import { LOCAL_ACCOUNT_ID } from '../emulator/clients';
-import { evaluateCondition, type Json, resolve, type ResolveContext } from '../intrinsics';
+import { evaluateCondition, type Json, resolve, type ResolveContext } from '../provision/intrinsics';
 import { generatedName } from '../provision';
 import type { ResolvedResource } from './policies';
 

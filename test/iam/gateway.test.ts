@@ -20,7 +20,7 @@ import type { SourceData } from '@smithy/types';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import type { Credentials } from '../../local/iam/credentials';
-import { ROOT } from '../../local/synth';
+import { ROOT } from '../../local/paths';
 import { useLocalStack } from '../support/local-stack';
 
 /**

@@ -6,8 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
-import type { Json } from '../../local/intrinsics';
-import { synthEnvironment } from '../../local/synth';
+import type { Json } from '../../local/provision/intrinsics';
+import { synthEnvironment } from '../../local/provision/synth';
 import { useLocalStack } from '../support/local-stack';
 
 /**

@@ -1,4 +1,4 @@
-import type { Template } from '../../local/assembly';
+import type { Template } from '../../local/provision/assembly';
 import { LOCAL_ACCOUNT_ID } from '../../local/emulator/clients';
 import { PolicyEvaluator } from '../../local/iam/evaluate';
 import { collectPolicies } from '../../local/iam/policies';

@@ -1,4 +1,4 @@
-import { evaluateCondition, Json, references, resolve, ResolveContext } from '../../local/intrinsics';
+import { evaluateCondition, Json, references, resolve, ResolveContext } from '../../local/provision/intrinsics';
 import { parseSchedule } from '../../local/schedule';
 import { findRule } from '../../local/runtime';
 import type { LocalRule } from '../../local/provision';

@@ -4,8 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readAssembly } from '../../local/assembly';
-import { synthEnvironment } from '../../local/synth';
+import { readAssembly } from '../../local/provision/assembly';
+import { synthEnvironment } from '../../local/provision/synth';
 
 /**
  * Every Lambda bundle carries its dependencies, the AWS SDK included (lib/constructs/event-function.ts

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LocalStack, LocalStackOptions, startLocalStack } from '../../local/stack';
-import { cdkJsonContext, LOCAL_DIR, ROOT, synthCached } from '../../local/synth';
+import { LOCAL_DIR, ROOT } from '../../local/paths';
+import { cdkJsonContext, synthCached } from '../../local/provision/synth';
 
 /** Synthesizes the local copy's test app (test/local/fixtures/app.ts), cached like the real one. */
 export async function synthFixture(): Promise<string> {

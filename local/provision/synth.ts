@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { App } from 'aws-cdk-lib';
-
-export const ROOT = join(__dirname, '..');
-export const LOCAL_DIR = join(ROOT, '.local');
+import { LOCAL_DIR, ROOT } from '../paths';
 
 /** What the app's templates and bundles depend on; any change means a fresh synth. */
 const APP_INPUTS = ['bin', 'lib', 'lambda', 'core', 'package-lock.json', 'cdk.json'];
@@ -87,8 +85,8 @@ export async function synthEnvironment(env: string, options: { force?: boolean; 
     APP_INPUTS.map((p) => join(ROOT, p)),
     `env=${env}`,
     async (app) => {
-      const { buildApp } = await import('../lib/app');
-      const { loadEnvironmentConfig } = await import('../lib/config');
+      const { buildApp } = await import('../../lib/app');
+      const { loadEnvironmentConfig } = await import('../../lib/config');
       buildApp(app, loadEnvironmentConfig(env, { account: process.env.CDK_DEPLOY_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT }));
     },
     // The CDK CLI sets asset metadata on; the local runtime finds each bundle through it.
