@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { EXIT } from '../core/cli-errors';
+import { EXIT } from '../cli/shared/cli-errors';
 import { buildApp, configFromContext } from '../lib/app';
 
 const app = new App();

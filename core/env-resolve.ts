@@ -1,7 +1,7 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { EnvironmentName, isEnvironmentName, ENVIRONMENT_NAMES, loadEnvironmentConfig, resourceNames } from '../lib/config';
 import { clientConfig, ClientOptions } from './aws-config';
-import { CliError, EXIT } from './cli-errors';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
 
 /**
  * Finds an environment's bucket, table and topic the way the stacks publish them: SSM parameters

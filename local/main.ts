@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CliError, EXIT } from '../core/cli-errors';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { acquireLock, control, readInstance, removeInstance, startControlServer, writeInstance } from './instance';
 import { assertLocalEnvironment, LocalStack, startLocalStack } from './stack';
 

@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
 import { clientConfig } from '../core/aws-config';
-import { CliError, EXIT } from '../core/cli-errors';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { resolveEnvironment } from '../core/env-resolve';
 import { KvStore } from '../core/kvstore';
 import { assertPresignLifetime, presignRollback, rollbackReference } from '../core/scenarios/rollback';

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 
 /** Validation of blob's option values, so bad input fails before any request is made. */
 

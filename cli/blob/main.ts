@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 import { runMain, toCliError } from '../shared/errors';
 import { addGlobalOptions, collect } from '../shared/options';
 import { BlobContext } from './context';

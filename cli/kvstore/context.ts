@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { clientConfig } from '../../core/aws-config';
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 import { resolveEnvironment } from '../../core/env-resolve';
 import { KvStore } from '../../core/kvstore';
 import { clientOptions, GlobalOptions, globalOptions } from '../shared/options';

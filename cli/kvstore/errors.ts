@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 import { InvalidKeyError, NotANumberError, ValueTooLargeError } from '../../core/kvstore';
 import { LockHeldError, StaleTokenError } from '../../core/kvstore-lock';
 import { formatSize, MAX_ITEM_BYTES } from '../../core/kvstore-size';

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 import { KvValue, ValueTooLargeError } from '../../core/kvstore';
 import { MAX_ITEM_BYTES } from '../../core/kvstore-size';
 import { parseDuration } from '../shared/duration';

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from './cli-errors';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 

@@ -1,4 +1,4 @@
-import { CliError, EXIT, ExitCode } from '../../core/cli-errors';
+import { CliError, EXIT, ExitCode } from './cli-errors';
 import { isBrokenPipe } from './output';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ClientOptions } from '../../core/aws-config';
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from './cli-errors';
 
 /** Options every blob/kvstore command accepts (declared once on the program). */
 export interface GlobalOptions {

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from './cli-errors';
 import { writeChunk } from '../../core/transfer/write';
 
 /**

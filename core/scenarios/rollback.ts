@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CliError, EXIT } from '../cli-errors';
+import { CliError, EXIT } from '../../cli/shared/cli-errors';
 import { KvStore } from '../kvstore';
 import { MAX_PRESIGN_SECONDS, RollbackRef, rollbackKey, rollbackRefSchema } from './artifacts';
 

@@ -1,5 +1,5 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../../cli/shared/cli-errors';
 import { toCliError } from '../../cli/shared/errors';
 
 /**

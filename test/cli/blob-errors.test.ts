@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT } from '../../core/cli-errors';
+import { EXIT } from '../../cli/shared/cli-errors';
 import { freePort, MotoServer, startMoto } from '../support/moto';
 import { blob, cliEnv, createVersionedBucket, ensureBlobBuilt, publishEnvironment, s3For, shellWorkspace } from './blob-harness';
 

@@ -1,7 +1,7 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
-import { EXIT } from '../../core/cli-errors';
+import { EXIT } from '../../cli/shared/cli-errors';
 import { KvStore } from '../../core/kvstore';
 import { KvQueue } from '../../core/kvstore-queue';
 import { resourceNames } from '../../lib/config';

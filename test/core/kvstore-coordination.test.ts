@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { EXIT } from '../../core/cli-errors';
+import { EXIT } from '../../cli/shared/cli-errors';
 import { InvalidKeyError, KvStore, NotANumberError, ValueTooLargeError } from '../../core/kvstore';
 import { KvLock, LockHeldError, StaleTokenError } from '../../core/kvstore-lock';
 import { KvQueue } from '../../core/kvstore-queue';

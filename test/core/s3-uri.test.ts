@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../core/cli-errors';
+import { CliError, EXIT } from '../../cli/shared/cli-errors';
 import { asDirectoryPrefix, formatS3Uri, parseS3Target, requireObjectKey } from '../../core/s3-uri';
 
 describe('parseS3Target', () => {

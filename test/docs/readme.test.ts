@@ -36,7 +36,7 @@ test('README deploy section matches the workflows: OIDC role, diff on pull reque
 });
 
 test('every exit code the CLIs define is documented in the README', async () => {
-  const { EXIT } = await import('../../core/cli-errors');
+  const { EXIT } = await import('../../cli/shared/cli-errors');
   for (const [name, code] of Object.entries(EXIT)) {
     expect(readme).toMatch(new RegExp(`\\| ${code} \\| ${name} \\|`));
   }

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { asDirectoryPrefix } from '../../../core/s3-uri';
 import { getDir, putDir, SyncResult } from '../../../core/transfer/dir-sync';
 import { printJson } from '../../shared/output';

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { downloadTo, downloadToFile } from '../../../core/transfer/download';
 import { flushStdout, printJson } from '../../shared/output';
 import { createProgress } from '../../shared/progress';

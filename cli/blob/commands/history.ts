@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { printJson } from '../../shared/output';
 import { clientOptions } from '../../shared/options';
 import { BlobContext, uri } from '../context';

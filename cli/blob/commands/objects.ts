@@ -5,7 +5,7 @@ import {
   ListObjectVersionsCommand,
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { copyObject } from '../../../core/transfer/copy';
 import { stripQuotes } from '../../../core/transfer/hash';
 import { printJson } from '../../shared/output';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { uploadFile, uploadStream, UploadTarget } from '../../../core/transfer/upload';
 import { printJson } from '../../shared/output';
 import { createProgress } from '../../shared/progress';

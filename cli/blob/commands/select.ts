@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client, SelectObjectContentComma
 import type { Readable } from 'node:stream';
 import type { AsyncBuffer } from 'hyparquet';
 import { endpointFromEnvironment } from '../../../core/aws-config';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import type { S3Location } from '../../../core/s3-uri';
 import {
   csvRows,

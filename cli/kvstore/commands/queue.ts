@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { KvQueue, QueueItem } from '../../../core/kvstore-queue';
 import { KvValue } from '../../../core/kvstore';
 import { parseDuration } from '../../shared/duration';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CliError, EXIT } from '../../../core/cli-errors';
+import { CliError, EXIT } from '../../shared/cli-errors';
 import { KvItem, KvValue } from '../../../core/kvstore';
 import { printJson, printLine, writeOut } from '../../shared/output';
 import { KvContext } from '../context';
