@@ -1,5 +1,5 @@
-import { drillScenario } from '../../local/drills-bench';
-import { batchCrashDrill } from '../../local/drills-scenarios';
+import { drillScenario } from '../drill-scenario';
+import { batchCrashDrill } from '../../test/drills/scenarios';
 
 /** Issue 7 drill (a): the hourly batch's Lambda dies midway; retry and re-run count every object once. */
 export default drillScenario(

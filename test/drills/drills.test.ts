@@ -1,5 +1,5 @@
 import { LocalStack, startLocalStack } from '../../local/stack';
-import { batchCrashDrill, burstDrill, dlqRedriveDrill, tripleDeliveryDrill } from '../../local/drills-scenarios';
+import { batchCrashDrill, burstDrill, dlqRedriveDrill, tripleDeliveryDrill } from './scenarios';
 
 /**
  * Issue 7's failure drills on one local stack (the project's templates in moto, the real bundles

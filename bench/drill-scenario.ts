@@ -1,6 +1,6 @@
-import type { BenchScenario } from '../bench/types';
-import type { DrillFigures } from './drills-probe';
-import { LocalStack, startLocalStack } from './stack';
+import type { BenchScenario } from './types';
+import type { DrillFigures } from '../test/drills/probe';
+import { LocalStack, startLocalStack } from '../local/stack';
 
 /**
  * A failure drill as a `npm run bench` scenario: its own local stack with AWS-like retry waits

@@ -3,12 +3,12 @@ import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsComm
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { queryHistory } from '../core/audit';
-import { KvStore } from '../core/kvstore';
-import { ClientPool, RegionClients } from './emulator/clients';
-import { FunctionWorker } from './lambda-worker';
-import type { LocalFunction } from './provision';
-import type { LocalStack } from './stack';
+import { queryHistory } from '../../core/audit';
+import { KvStore } from '../../core/kvstore';
+import { ClientPool, RegionClients } from '../../local/emulator/clients';
+import { FunctionWorker } from '../../local/lambda-worker';
+import type { LocalFunction } from '../../local/provision';
+import type { LocalStack } from '../../local/stack';
 
 /**
  * What the failure drills observe and do on a running local stack, composed from its public API

@@ -1,10 +1,10 @@
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { redrive } from '../tools/redrive';
-import type { BatchSummary } from '../core/batch/hourly';
-import { DrillFigures, DrillProbe } from './drills-probe';
-import type { LocalStack } from './stack';
+import { redrive } from '../../tools/redrive';
+import type { BatchSummary } from '../../core/batch/hourly';
+import { DrillFigures, DrillProbe } from './probe';
+import type { LocalStack } from '../../local/stack';
 
 /**
  * The four failure drills of issue 7, each against a running local stack (the project's
