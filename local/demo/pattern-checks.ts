@@ -8,7 +8,7 @@ import { onceKey } from '../../core/exactly-once';
 import { KvStore } from '../../core/kvstore';
 import { identityKey } from '../../core/s3-events';
 import type { DemoContext, DemoResult } from './types';
-import { waitFor } from '../wait';
+import { waitFor } from './wait';
 
 export { waitFor };
 

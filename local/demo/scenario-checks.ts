@@ -7,7 +7,7 @@ import { KvStore, KvValue } from '../../core/kvstore';
 import { errorsKey, previousHour } from '../../core/scenarios/log-analysis';
 import { presignRollback, rollbackReference } from '../../core/scenarios/rollback';
 import type { DemoContext, DemoResult } from './types';
-import { waitFor } from '../wait';
+import { waitFor } from './wait';
 
 /**
  * End-to-end checks of the seed's four scenarios, shared by the demo flows

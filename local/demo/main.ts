@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { DemoContext, DemoFlow } from './demo/types';
-import { contextFromStack } from './demo/context';
-import { control, InstanceRecord, readInstance } from './instance';
-import { LocalStack, startLocalStack } from './stack';
+import type { DemoContext, DemoFlow } from './types';
+import { contextFromStack } from './context';
+import { control, InstanceRecord, readInstance } from '../instance';
+import { LocalStack, startLocalStack } from '../stack';
 
 /**
  * npm run demo [-- --only <substring>] [--env dev]: runs every flow in local/demo/flows/ against the
@@ -19,7 +19,7 @@ export interface FlowOutcome {
   readonly seconds: number;
 }
 
-export async function loadFlows(dir = join(__dirname, 'demo', 'flows')): Promise<DemoFlow[]> {
+export async function loadFlows(dir = join(__dirname, 'flows')): Promise<DemoFlow[]> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
   const flows: DemoFlow[] = [];
   for (const file of files) {
