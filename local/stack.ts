@@ -11,8 +11,8 @@ import { DenialEvent, Gateway, IamMode, denialLine, startGateway } from './iam/g
 import { PolicyStore, collectPolicies } from './iam/policies';
 import { ResourceDirectory, buildDirectory } from './iam/resource-directory';
 import { LocalFunction, provision, Provisioned } from './provision';
-import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime';
-import type { ReplicationRecord } from './replicator';
+import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime/index';
+import type { ReplicationRecord } from './runtime/replicator';
 import { synthEnvironment } from './provision/synth';
 
 export interface LocalStackOptions {

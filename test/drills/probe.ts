@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { queryHistory } from '../../core/audit';
 import { KvStore } from '../../core/kvstore';
 import { ClientPool, RegionClients } from '../../local/emulator/clients';
-import { FunctionWorker } from '../../local/lambda-worker';
+import { FunctionWorker } from '../../local/runtime/lambda-worker';
 import type { LocalFunction } from '../../local/provision';
 import type { LocalStack } from '../../local/stack';
 

@@ -11,11 +11,11 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig } from '../core/aws-config';
-import { ClientPool, LOCAL_ACCOUNT_ID } from './emulator/clients';
-import type { Credentials } from './iam/credentials';
+import { clientConfig } from '../../core/aws-config';
+import { ClientPool, LOCAL_ACCOUNT_ID } from '../emulator/clients';
+import type { Credentials } from '../iam/credentials';
 import { FunctionPool, FunctionWorker, InvocationError } from './lambda-worker';
-import type { LocalBucket, LocalFunction, LocalRule, Provisioned } from './provision';
+import type { LocalBucket, LocalFunction, LocalRule, Provisioned } from '../provision';
 import { Replicator } from './replicator';
 import { parseSchedule } from './schedule';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { LocalFunction } from './provision';
+import type { LocalFunction } from '../provision';
 
 /**
  * Runs inside the worker: loads the function's esbuild bundle from its cdk.out asset directory and

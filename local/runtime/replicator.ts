@@ -1,9 +1,9 @@
 import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import type { ClientPool } from './emulator/clients';
-import type { LocalBucket } from './provision';
-import type { ReplicationRule } from './s3-provision';
+import type { ClientPool } from '../emulator/clients';
+import type { LocalBucket } from '../provision';
+import type { ReplicationRule } from '../s3-provision';
 
 export type ReplicationStatus = 'COMPLETED' | 'FAILED';
 
