@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // Runs dist/<name>.cjs (the loader of the current esbuild build), (re)building it first when
-// missing or older than any source under cli/, core/ or lib/config.ts, so `npx blob` works on a
-// fresh clone without a build step. The mtime walk costs a few milliseconds.
+// missing or older than any source under cli/ or core/ (the CLIs import nothing else of this
+// repo), so `npx blob` works on a fresh clone without a build step. The mtime walk costs a few
+// milliseconds.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const SOURCES = ['cli', 'core', path.join('lib', 'config.ts'), path.join('tools', 'build-cli.mjs')];
+const SOURCES = ['cli', 'core', path.join('tools', 'build-cli.mjs')];
 
 function newest(p) {
   let st;

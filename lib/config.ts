@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENVIRONMENT_NAMES, ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters, isEnvironmentName } from '../core/environments';
 
 /**
  * The one place environment settings live. Stacks receive an `EnvironmentConfig` and never read
@@ -31,8 +32,9 @@ export const SEED_REPLICATION = {
   deleteMarkerReplication: false,
 } as const;
 
-export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+// Names, regions and parameter paths are shared with the CLIs, which may not import lib/: they live in core/.
+export { ENVIRONMENT_NAMES, isEnvironmentName } from '../core/environments';
+export type { EnvironmentName } from '../core/environments';
 
 const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-central-1');
 
@@ -105,8 +107,8 @@ export const environmentConfigSchema = z
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 
 const base = {
-  primaryRegion: 'eu-central-1',
-  replicaRegion: 'us-west-2',
+  primaryRegion: ENVIRONMENT_REGIONS.primary,
+  replicaRegion: ENVIRONMENT_REGIONS.replica,
   logRetentionDays: 30,
   processorMemoryMb: 512,
 } as const;
@@ -146,10 +148,6 @@ export class UnknownEnvironmentError extends Error {
     super(`unknown environment "${name}": use one of ${ENVIRONMENT_NAMES.join(', ')} (for example -c env=dev)`);
     this.name = 'UnknownEnvironmentError';
   }
-}
-
-export function isEnvironmentName(name: string): name is EnvironmentName {
-  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
 }
 
 /**
@@ -199,19 +197,6 @@ export function resourceNames(env: EnvironmentName) {
     backupVault: `${prefix}-backups`,
     backupPlan: `${prefix}-tables-daily`,
     /** SSM parameter paths the CLIs read to find this environment's resources. */
-    parameters: {
-      bucketName: `/blob/${env}/bucket-name`,
-      tableName: `/blob/${env}/kvstore-table-name`,
-      topicArn: `/blob/${env}/notification-topic-arn`,
-      replicaBucketName: `/blob/${env}/replica-bucket-name`,
-      auditTableName: `/blob/${env}/audit-table-name`,
-      /**
-       * ARN of each region's customer-managed key (primary: data key, replica region: replica key).
-       * Key ARNs are not deterministic, so the pipelines stacks read them here instead of importing
-       * an export that would pin the key in the storage stack.
-       */
-      dataKeyArn: `/blob/${env}/data-key-arn`,
-      replicaKeyArn: `/blob/${env}/replica-key-arn`,
-    },
+    parameters: environmentParameters(env),
   } as const;
 }

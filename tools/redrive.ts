@@ -14,7 +14,7 @@ import {
 import { Command } from 'commander';
 import { clientConfig, endpointFromEnvironment } from '../core/aws-config';
 import { CliError, EXIT } from '../cli/shared/cli-errors';
-import { assertEnvironmentName } from '../core/env-resolve';
+import { assertEnvironmentName } from '../cli/shared/env-resolve';
 import { loadEnvironmentConfig } from '../lib/config';
 import { readAssembly, TemplateResource } from '../local/provision/assembly';
 import { LOCAL_CREDENTIALS } from '../local/emulator/clients';

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
 import { clientConfig } from '../core/aws-config';
 import { CliError, EXIT } from '../cli/shared/cli-errors';
-import { resolveEnvironment } from '../core/env-resolve';
+import { resolveEnvironment } from '../cli/shared/env-resolve';
 import { KvStore } from '../core/kvstore';
 import { assertPresignLifetime, presignRollback, rollbackReference } from '../core/scenarios/rollback';
 import { parseDuration } from '../cli/shared/duration';

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
-import type { ResolvedEnvironment } from '../../core/env-resolve';
+import type { ResolvedEnvironment } from '../shared/env-resolve';
 import { parseS3Target, requireObjectKey, S3Location } from '../../core/s3-uri';
 import { clientOptions, GlobalOptions, globalOptions, s3Client } from '../shared/options';
 
@@ -25,7 +25,7 @@ export class BlobContext {
   async env(): Promise<ResolvedEnvironment> {
     const name = this.options.env;
     if (!name) throw new CliError('no environment given', EXIT.USAGE, 'pass --env <dev|staging|prod> or set BLOB_ENV');
-    this.environment ??= import('../../core/env-resolve').then((m) => m.resolveEnvironment(name, clientOptions(this.options)));
+    this.environment ??= import('../shared/env-resolve').then((m) => m.resolveEnvironment(name, clientOptions(this.options)));
     return this.environment;
   }
 

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { clientConfig } from '../../core/aws-config';
 import { CliError, EXIT } from '../shared/cli-errors';
-import { resolveEnvironment } from '../../core/env-resolve';
+import { resolveEnvironment } from '../shared/env-resolve';
 import { KvStore } from '../../core/kvstore';
 import { clientOptions, GlobalOptions, globalOptions } from '../shared/options';
 

@@ -21,7 +21,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { resolveEnvironment } from '../../core/env-resolve';
+import { resolveEnvironment } from '../../cli/shared/env-resolve';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import { redrive } from '../../tools/redrive';

@@ -1,7 +1,7 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { EnvironmentName, isEnvironmentName, ENVIRONMENT_NAMES, loadEnvironmentConfig, resourceNames } from '../lib/config';
-import { clientConfig, ClientOptions } from './aws-config';
-import { CliError, EXIT } from '../cli/shared/cli-errors';
+import { ENVIRONMENT_NAMES, ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters, isEnvironmentName } from '../../core/environments';
+import { clientConfig, ClientOptions } from '../../core/aws-config';
+import { CliError, EXIT } from './cli-errors';
 
 /**
  * Finds an environment's bucket, table and topic the way the stacks publish them: SSM parameters
@@ -28,7 +28,7 @@ export function assertEnvironmentName(name: string): EnvironmentName {
 
 export async function resolveEnvironment(name: string, options: ClientOptions = {}): Promise<ResolvedEnvironment> {
   const env = assertEnvironmentName(name);
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? loadEnvironmentConfig(env).primaryRegion;
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? ENVIRONMENT_REGIONS.primary;
   const cacheKey = `${env}|${region}|${options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? ''}`;
   let pending = cache.get(cacheKey);
   if (!pending) {
@@ -40,7 +40,7 @@ export async function resolveEnvironment(name: string, options: ClientOptions = 
 }
 
 async function lookup(env: EnvironmentName, region: string, options: ClientOptions): Promise<ResolvedEnvironment> {
-  const p = resourceNames(env).parameters;
+  const p = environmentParameters(env);
   const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
   try {
     const res = await ssm.send(new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName] }));
