@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchScenario } from '../types';
-import { KvQueue } from '../../core/kvstore-queue';
+import { KvQueue } from '../../cli/kvstore/kvstore-queue';
 import { createKvTable } from '../../test/core/kvstore-fixture';
 import { awsEnvFor, startMoto } from '../../test/support/moto';
 

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
 import type { ResolvedEnvironment } from '../shared/env-resolve';
-import { parseS3Target, requireObjectKey, S3Location } from '../../core/s3-uri';
+import { parseS3Target, requireObjectKey, S3Location } from './s3-uri';
 import { clientOptions, GlobalOptions, globalOptions, s3Client } from '../shared/options';
 
 /**

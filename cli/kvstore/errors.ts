@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
 import { InvalidKeyError, NotANumberError, ValueTooLargeError } from '../../core/kvstore';
-import { LockHeldError, StaleTokenError } from '../../core/kvstore-lock';
+import { LockHeldError, StaleTokenError } from './kvstore-lock';
 import { formatSize, MAX_ITEM_BYTES } from '../../core/kvstore-size';
 import { toCliError } from '../shared/errors';
 

@@ -1,5 +1,5 @@
 import { CliError, EXIT } from './cli-errors';
-import { writeChunk } from '../../core/transfer/write';
+import { writeChunk } from './write';
 
 /**
  * stdout for machine consumers: one JSON document, or NDJSON lines with backpressure. A reader that

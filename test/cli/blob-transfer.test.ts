@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { downloadTo } from '../../core/transfer/download';
-import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MiB, partSizeForLength, streamCapacity, streamPartSize } from '../../core/transfer/part-plan';
-import { uploadFile, uploadStream } from '../../core/transfer/upload';
+import { downloadTo } from '../../cli/blob/transfer/download';
+import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MiB, partSizeForLength, streamCapacity, streamPartSize } from '../../cli/blob/transfer/part-plan';
+import { uploadFile, uploadStream } from '../../cli/blob/transfer/upload';
 import { MotoServer, startMoto } from '../support/moto';
 import { createVersionedBucket, s3For } from './blob-harness';
 

@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../../core/aws-config';
 import { EXIT } from '../../cli/shared/cli-errors';
 import { KvStore } from '../../core/kvstore';
-import { KvQueue } from '../../core/kvstore-queue';
+import { KvQueue } from '../../cli/kvstore/kvstore-queue';
 import { resourceNames } from '../../lib/config';
 import { createKvTable } from '../core/kvstore-fixture';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';

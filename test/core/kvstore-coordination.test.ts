@@ -1,8 +1,8 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EXIT } from '../../cli/shared/cli-errors';
 import { InvalidKeyError, KvStore, NotANumberError, ValueTooLargeError } from '../../core/kvstore';
-import { KvLock, LockHeldError, StaleTokenError } from '../../core/kvstore-lock';
-import { KvQueue } from '../../core/kvstore-queue';
+import { KvLock, LockHeldError, StaleTokenError } from '../../cli/kvstore/kvstore-lock';
+import { KvQueue } from '../../cli/kvstore/kvstore-queue';
 import { itemSize, MAX_ITEM_BYTES } from '../../core/kvstore-size';
 import { toKvCliError } from '../../cli/kvstore/errors';
 import { awsEnvFor, MotoServer, startMoto } from '../support/moto';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { asDirectoryPrefix } from '../../../core/s3-uri';
-import { getDir, putDir, SyncResult } from '../../../core/transfer/dir-sync';
+import { asDirectoryPrefix } from '../s3-uri';
+import { getDir, putDir, SyncResult } from '../transfer/dir-sync';
 import { printJson } from '../../shared/output';
 import { parseConcurrency } from '../args';
 import { BlobContext } from '../context';

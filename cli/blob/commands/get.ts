@@ -1,5 +1,5 @@
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { downloadTo, downloadToFile } from '../../../core/transfer/download';
+import { downloadTo, downloadToFile } from '../transfer/download';
 import { flushStdout, printJson } from '../../shared/output';
 import { createProgress } from '../../shared/progress';
 import { parseConcurrency, parseRange } from '../args';

@@ -1,7 +1,7 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, _Object } from '@aws-sdk/client-s3';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { mapPool } from '../../../core/transfer/pool';
-import { stripQuotes } from '../../../core/transfer/hash';
+import { mapPool } from '../transfer/pool';
+import { stripQuotes } from '../transfer/hash';
 import { NdjsonWriter, writeOut } from '../../shared/output';
 import { BlobContext } from '../context';
 

@@ -6,8 +6,8 @@ import {
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { copyObject } from '../../../core/transfer/copy';
-import { stripQuotes } from '../../../core/transfer/hash';
+import { copyObject } from '../transfer/copy';
+import { stripQuotes } from '../transfer/hash';
 import { printJson } from '../../shared/output';
 import { parseTags } from '../args';
 import { BlobContext, uri } from '../context';

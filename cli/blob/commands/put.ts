@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { uploadFile, uploadStream, UploadTarget } from '../../../core/transfer/upload';
+import { uploadFile, uploadStream, UploadTarget } from '../transfer/upload';
 import { printJson } from '../../shared/output';
 import { createProgress } from '../../shared/progress';
 import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { AsyncBuffer } from 'hyparquet';
 import { endpointFromEnvironment } from '../../../core/aws-config';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import type { S3Location } from '../../../core/s3-uri';
+import type { S3Location } from '../s3-uri';
 import {
   csvRows,
   InputFormat,
@@ -16,7 +16,7 @@ import {
   Query,
   runQuery,
   SqlError,
-} from '../../../core/select';
+} from '../select';
 import { flushStdout, NdjsonWriter } from '../../shared/output';
 import { BlobContext } from '../context';
 

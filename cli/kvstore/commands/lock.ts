@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
-import { LockGrant, KvLock } from '../../../core/kvstore-lock';
+import { LockGrant, KvLock } from '../kvstore-lock';
 import { parseDuration } from '../../shared/duration';
 import { printJson, printLine } from '../../shared/output';
 import { KvContext } from '../context';

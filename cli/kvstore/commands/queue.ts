@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { KvQueue, QueueItem } from '../../../core/kvstore-queue';
+import { KvQueue, QueueItem } from '../kvstore-queue';
 import { KvValue } from '../../../core/kvstore';
 import { parseDuration } from '../../shared/duration';
 import { printJson, printLine } from '../../shared/output';

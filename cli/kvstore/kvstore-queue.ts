@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from './kvstore-key';
-import { KvStore, KvValue, assertItemFits, assertLockOrQueueName, expiryAfter, isLive, nowSeconds, reservedKeyOf } from './kvstore';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
+import { KvStore, KvValue, assertItemFits, assertLockOrQueueName, expiryAfter, isLive, nowSeconds, reservedKeyOf } from '../../core/kvstore';
 
 /**
  * FIFO queues in the kvstore table. Push takes the next number from a per-queue tail counter (an

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KvStore, assertLockOrQueueName, reservedKeyOf } from './kvstore';
+import { KvStore, assertLockOrQueueName, reservedKeyOf } from '../../core/kvstore';
 
 /**
  * Leased locks with fencing tokens. One item per lock name holds `fence` (a counter that only ever

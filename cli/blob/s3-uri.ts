@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../cli/shared/cli-errors';
+import { CliError, EXIT } from '../shared/cli-errors';
 
 /**
  * S3 locations as the CLIs accept them: `s3://bucket/key[?versionId=v]`, or a bare key ("short

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { AsyncBuffer } from 'hyparquet';
-import { csvRows, jsonRows, parquetRows, parseQuery, pushdownSafe, runQuery, SqlError } from '../../core/select';
-import type { OutputRecord } from '../../core/select';
+import { csvRows, jsonRows, parquetRows, parseQuery, pushdownSafe, runQuery, SqlError } from '../../cli/blob/select';
+import type { OutputRecord } from '../../cli/blob/select';
 
 /** The client-side SQL engine: parsing, semantics, aggregation, streaming sources. */
 const CSV = `timestamp,status_code,level,path,latency

@@ -1,5 +1,5 @@
 import { CliError, EXIT } from '../../cli/shared/cli-errors';
-import { asDirectoryPrefix, formatS3Uri, parseS3Target, requireObjectKey } from '../../core/s3-uri';
+import { asDirectoryPrefix, formatS3Uri, parseS3Target, requireObjectKey } from '../../cli/blob/s3-uri';
 
 describe('parseS3Target', () => {
   it.each([

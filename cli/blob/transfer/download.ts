@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { MiB } from './part-plan';
-import { writeChunk } from './write';
+import { writeChunk } from '../../shared/write';
 
 /**
  * Streams an object to a writable in order. Large whole-object reads fetch 8 MiB ranges in
