@@ -1,14 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  LATEST_COMMIT,
-  LATEST_VERSION,
-  RollbackRef,
-  TOTAL_DEPLOYS,
-  checkDeployMetadata,
-  deployLogKey,
-  parseArtifactKey,
-  rollbackKey,
-} from '../core/scenarios/artifacts';
+import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from '../core/scenarios/artifacts';
+import { RollbackRef, rollbackKey } from '../core/rollback';
 import { notifyOnce } from '../core/scenarios/notify-once';
 import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
 import { identityKey } from '../core/s3-events';

@@ -6,7 +6,7 @@ import { clientConfig } from '../core/aws-config';
 import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { resolveEnvironment } from '../cli/shared/env-resolve';
 import { KvStore } from '../core/kvstore';
-import { assertPresignLifetime, presignRollback, rollbackReference } from '../core/scenarios/rollback';
+import { MAX_PRESIGN_SECONDS, presignRollback, RollbackReferenceError, rollbackReference } from '../core/rollback';
 import { parseDuration } from '../cli/shared/duration';
 
 /**
@@ -33,10 +33,24 @@ async function main(argv: string[]): Promise<void> {
   assertPresignLifetime(expiresIn);
   const env = await resolveEnvironment(opts.env);
   const ddb = new DynamoDBClient(clientConfig({ region: env.region }, 'dynamodb'));
-  const ref = await rollbackReference(new KvStore(DynamoDBDocumentClient.from(ddb), env.tableName), version);
+  const ref = await rollbackReference(new KvStore(DynamoDBDocumentClient.from(ddb), env.tableName), version).catch((err: unknown) => {
+    throw err instanceof RollbackReferenceError ? referenceError(err) : err;
+  });
   const url = await presignRollback(new S3Client(clientConfig({ region: env.region }, 's3')), ref, expiresIn);
   process.stdout.write(opts.json ? `${JSON.stringify({ url, ...ref, expiresIn })}\n` : `${url}\n`);
   ddb.destroy();
+}
+
+function assertPresignLifetime(expiresInSeconds: number): void {
+  if (expiresInSeconds > MAX_PRESIGN_SECONDS) {
+    throw new CliError(`--expires of ${expiresInSeconds}s is longer than 7 days`, EXIT.USAGE, 'SigV4 presigned URLs are valid for at most 7 days; mint a new link when it lapses');
+  }
+}
+
+function referenceError(err: RollbackReferenceError): CliError {
+  return err.reason === 'missing'
+    ? new CliError(err.message, EXIT.NOT_FOUND, 'list deployed versions with: kvstore list deployment/rollback-')
+    : new CliError(err.message, EXIT.CONFLICT, 'it was overwritten by hand; redeploy the artifact to record it again');
 }
 
 main(process.argv).catch((err: unknown) => {

@@ -1,5 +1,3 @@
-import * as z from 'zod';
-
 /**
  * Scenario 3, CI/CD artifacts: artifacts/<version>/<file> with user metadata `version` and
  * `commit`. Deploy state lives in the kvstore `deployment/` namespace.
@@ -19,7 +17,6 @@ export function parseArtifactKey(key: string): ArtifactKey | undefined {
 export const LATEST_VERSION = 'deployment/latest-version';
 export const LATEST_COMMIT = 'deployment/latest-commit';
 export const TOTAL_DEPLOYS = 'deployment/total-deploys';
-export const rollbackKey = (version: string): string => `deployment/rollback-${version}`;
 /** One record per deployed object version: the audit entry and the notification outbox. */
 export const deployLogKey = (a: ArtifactKey, versionId: string): string => `deployment/log/${a.version}/${a.file}@${versionId}`;
 
@@ -41,17 +38,3 @@ export function checkDeployMetadata(a: ArtifactKey, metadata: Record<string, str
   }
   return { ok: true, meta: { version, commit } };
 }
-
-/** What `deployment/rollback-<version>` holds: enough to mint a fresh link at any time. */
-export const rollbackRefSchema = z.object({
-  bucket: z.string().min(3),
-  key: z.string().min(1),
-  versionId: z.string().min(1),
-  version: z.string().min(1),
-  commit: z.string().min(1),
-  deployedAt: z.string(),
-});
-export type RollbackRef = z.infer<typeof rollbackRefSchema>;
-
-/** SigV4 presigned URLs are valid for at most 7 days. */
-export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { clientConfig } from '../../core/aws-config';
 import { KvStore, KvValue } from '../../core/kvstore';
 import { errorsKey, previousHour } from '../../core/scenarios/log-analysis';
-import { presignRollback, rollbackReference } from '../../core/scenarios/rollback';
+import { presignRollback, rollbackReference } from '../../core/rollback';
 import type { DemoContext, DemoResult } from './types';
 import { waitFor } from './wait';
 
