@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from '../core/scenarios/artifacts';
+import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from './scenarios/artifacts';
 import { RollbackRef, rollbackKey } from '../core/rollback';
-import { notifyOnce } from '../core/scenarios/notify-once';
-import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+import { notifyOnce } from './scenarios/notify-once';
+import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
 import { identityKey } from '../core/s3-events';
 import { logger, metrics, objectEventHandler } from './shared/kit';
 import { headVersion, kvstore, publish } from './shared/scenario-io';

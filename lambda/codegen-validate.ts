@@ -13,9 +13,9 @@ import {
   sessionPrefix,
   statusKey,
   validateComponent,
-} from '../core/scenarios/codegen';
-import { notifyOnce } from '../core/scenarios/notify-once';
-import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+} from './scenarios/codegen';
+import { notifyOnce } from './scenarios/notify-once';
+import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
 import { identityKey } from '../core/s3-events';
 import type { KvValue } from '../core/kvstore';
 import { clients, logger, metrics, objectEventHandler } from './shared/kit';

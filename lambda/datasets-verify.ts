@@ -9,9 +9,9 @@ import {
   mismatchAlertKey,
   parseDatasetKey,
   rowCountingFor,
-} from '../core/scenarios/datasets';
-import { notifyOnce } from '../core/scenarios/notify-once';
-import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+} from './scenarios/datasets';
+import { notifyOnce } from './scenarios/notify-once';
+import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
 import { identityKey, ObjectIdentity } from '../core/s3-events';
 import { logger, metrics, objectEventHandler } from './shared/kit';
 import { headVersion, kvstore, openVersion, publish, readBounded } from './shared/scenario-io';

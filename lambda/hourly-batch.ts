@@ -1,4 +1,4 @@
-import { BatchSummary, batchHourFromEvent, runHourlyBatch } from '../core/batch/hourly';
+import { BatchSummary, batchHourFromEvent, runHourlyBatch } from './batch/hourly';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { clients, kvstore, logger, metrics, requireEnv } from './shared/kit';

@@ -15,8 +15,8 @@ import {
   isLogKey,
   logPrefix,
   previousHour,
-} from '../core/scenarios/log-analysis';
-import { notifyOnce } from '../core/scenarios/notify-once';
+} from './scenarios/log-analysis';
+import { notifyOnce } from './scenarios/notify-once';
 import { clients, logger, metrics, requireEnv } from './shared/kit';
 import { kvstore, openVersion, publish } from './shared/scenario-io';
 

@@ -1,5 +1,5 @@
-import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from '../core/scenarios/datasets';
-import { eventOrder, setIfNewer } from '../core/scenarios/ordered-kv';
+import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from './scenarios/datasets';
+import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
 import { logger, objectEventHandler } from './shared/kit';
 import { headVersion, kvstore } from './shared/scenario-io';
 

@@ -1,6 +1,6 @@
-import { putIfNewer } from '../core/exactly-once';
+import { putIfNewer } from './shared/exactly-once';
 import { eventOrder } from '../core/s3-events';
-import { digestStream } from '../core/stream-digest';
+import { digestStream } from './shared/stream-digest';
 import { ObjectGoneError, clients, logger, objectEventHandler, openObject, requireEnv } from './shared/kit';
 
 /**

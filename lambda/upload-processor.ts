@@ -1,7 +1,7 @@
-import { putIfNewer, onceKey } from '../core/exactly-once';
-import { analyzeCsvStream } from '../core/csv/analyze';
-import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from '../core/csv/analysis-record';
-import { CsvFormatError } from '../core/csv/insights';
+import { putIfNewer, onceKey } from './shared/exactly-once';
+import { analyzeCsvStream } from './csv/analyze';
+import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from './csv/analysis-record';
+import { CsvFormatError } from './csv/insights';
 import { eventOrder, identityKey } from '../core/s3-events';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ObjectGoneError, clients, logger, metrics, notifyOnce, objectEventHandler, openObject, requireEnv } from './shared/kit';

@@ -1,8 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { onceKey, publishOnce } from '../../core/exactly-once';
-import { markJoined, readJoin, recordStage } from '../../core/fanout/join';
-import { FANOUT_STAGES, FanoutStage, MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../../core/fanout/stages';
+import { onceKey, publishOnce } from './exactly-once';
+import { markJoined, readJoin, recordStage } from '../fanout/join';
+import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
+import { MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../fanout/stages';
 import type { KvValue } from '../../core/kvstore';
 import { identityKey, ObjectIdentity } from '../../core/s3-events';
 import { clients, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText, requireEnv } from './kit';

@@ -9,7 +9,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../core/aws-config';
-import { publishOnce } from '../../core/exactly-once';
+import { publishOnce } from './exactly-once';
 import { KvStore } from '../../core/kvstore';
 import { ObjectIdentity, S3Event, identityKey, objectIdentity, parseS3Event } from '../../core/s3-events';
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
 import { grantIdempotency, grantKvstoreNamespaces, grantObjectRead, grantObjectWrite, grantPublish } from '../constructs/grants';
-import { FANOUT_STAGES } from '../../core/fanout/stages';
+import { FANOUT_STAGES } from '../../core/fanout-stages';
 
 export const RAW_DATA_JSON_KEY = [{ wildcard: 'raw-data/*.json' }];
 

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { clientConfig } from '../../core/aws-config';
 import { KvStore, KvValue } from '../../core/kvstore';
-import { errorsKey, previousHour } from '../../core/scenarios/log-analysis';
+import { errorsKey, previousHour } from '../../lambda/scenarios/log-analysis';
 import { presignRollback, rollbackReference } from '../../core/rollback';
 import type { DemoContext, DemoResult } from './types';
 import { waitFor } from './wait';

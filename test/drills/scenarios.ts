@@ -2,7 +2,7 @@ import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DescribeT
 import { ListObjectVersionsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { redrive } from '../../tools/redrive';
-import type { BatchSummary } from '../../core/batch/hourly';
+import type { BatchSummary } from '../../lambda/batch/hourly';
 import { DrillFigures, DrillProbe } from './probe';
 import type { LocalStack } from '../../local/stack';
 

@@ -1,7 +1,7 @@
 import './quiet';
 import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { handler } from '../../lambda/hourly-batch';
-import { batchHourFromEvent, previousHour, runHourlyBatch } from '../../core/batch/hourly';
+import { batchHourFromEvent, previousHour, runHourlyBatch } from '../../lambda/batch/hourly';
 import { HandlerFixture, lambdaContext, startHandlerFixture } from './fixture';
 
 let fx: HandlerFixture;

@@ -2,7 +2,7 @@ import './quiet';
 import { handler as replica } from '../../lambda/replica-processor';
 import { handler as audit } from '../../lambda/audit-recorder';
 import { queryHistory, recordAuditEvent } from '../../core/audit';
-import { digestStream } from '../../core/stream-digest';
+import { digestStream } from '../../lambda/shared/stream-digest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { HandlerFixture, lambdaContext, s3Event, startHandlerFixture } from './fixture';

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { analyzeCsvStream, MAX_RECORD_BYTES } from '../../core/csv/analyze';
-import { CsvFormatError, CsvInsightsAccumulator, validateHeader } from '../../core/csv/insights';
-import { SpaceSaving } from '../../core/csv/space-saving';
-import { failedRecord, succeededRecord, MAX_RECORD_BYTES as MAX_ITEM } from '../../core/csv/analysis-record';
+import { analyzeCsvStream, MAX_RECORD_BYTES } from '../../lambda/csv/analyze';
+import { CsvFormatError, CsvInsightsAccumulator, validateHeader } from '../../lambda/csv/insights';
+import { SpaceSaving } from '../../lambda/csv/space-saving';
+import { failedRecord, succeededRecord, MAX_RECORD_BYTES as MAX_ITEM } from '../../lambda/csv/analysis-record';
 
 const streamOf = (...chunks: string[]) => Readable.from(chunks.map((c) => Buffer.from(c)));
 

@@ -1,11 +1,11 @@
 import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { checkSyntax } from '../../core/scenarios/syntax-check';
-import { DEFAULT_COMPONENTS, ComponentStatus, decideMerge, parseCodegenKey, validateComponent, MAX_COMPONENT_BYTES } from '../../core/scenarios/codegen';
-import { JsonArrayWriter, assertHour, errorRecord, filterErrors, isErrorSpike, previousHour } from '../../core/scenarios/log-analysis';
-import { checkDeployMetadata, parseArtifactKey } from '../../core/scenarios/artifacts';
-import { compareDataset, expectedFromMetadata, measureStream } from '../../core/scenarios/datasets';
-import { eventOrder } from '../../core/scenarios/ordered-kv';
+import { checkSyntax } from '../../lambda/scenarios/syntax-check';
+import { DEFAULT_COMPONENTS, ComponentStatus, decideMerge, parseCodegenKey, validateComponent, MAX_COMPONENT_BYTES } from '../../lambda/scenarios/codegen';
+import { JsonArrayWriter, assertHour, errorRecord, filterErrors, isErrorSpike, previousHour } from '../../lambda/scenarios/log-analysis';
+import { checkDeployMetadata, parseArtifactKey } from '../../lambda/scenarios/artifacts';
+import { compareDataset, expectedFromMetadata, measureStream } from '../../lambda/scenarios/datasets';
+import { eventOrder } from '../../lambda/scenarios/ordered-kv';
 import type { S3Event } from '../../core/s3-events';
 
 describe('codegen', () => {

@@ -1,4 +1,4 @@
-import { KvStore, KvValue } from '../kvstore';
+import { KvStore, KvValue } from '../../core/kvstore';
 
 /**
  * An outbox record that makes a notification survive duplicate delivery and crashes:

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from './kvstore-key';
-import { KvValue, namespaceOf } from './kvstore';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
+import { KvValue, namespaceOf } from '../../core/kvstore';
 
 /**
  * Side effects that must happen once per object version even when the whole handler runs twice

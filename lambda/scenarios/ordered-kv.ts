@@ -1,8 +1,8 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { KVSTORE_KEY } from '../kvstore-key';
-import { KvStore, KvValue, namespaceOf } from '../kvstore';
-import type { S3Event } from '../s3-events';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
+import { KvStore, KvValue, namespaceOf } from '../../core/kvstore';
+import type { S3Event } from '../../core/s3-events';
 
 /**
  * Last-writer-wins by event order. EventBridge delivers out of order and more than once, so a

@@ -1,5 +1,5 @@
-import type { KvValue } from '../kvstore';
-import type { ObjectIdentity } from '../s3-events';
+import type { KvValue } from '../../core/kvstore';
+import type { ObjectIdentity } from '../../core/s3-events';
 import type { ColumnInsights } from './insights';
 import type { StreamAnalysis } from './analyze';
 

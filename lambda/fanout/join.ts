@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from '../kvstore-key';
-import { onceKey } from '../exactly-once';
-import { KvValue, namespaceOf } from '../kvstore';
-import { identityKey, ObjectIdentity } from '../s3-events';
-import { FANOUT_STAGES, FanoutStage } from './stages';
+import { KVSTORE_KEY } from '../../core/kvstore-key';
+import { onceKey } from '../shared/exactly-once';
+import { KvValue, namespaceOf } from '../../core/kvstore';
+import { identityKey, ObjectIdentity } from '../../core/s3-events';
+import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
 
 /**
  * The race-free join of pattern 2. One kvstore item per object version (`fanout/<bucket>/<key>#<v>`)

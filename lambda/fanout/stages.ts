@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { KvValue } from '../kvstore';
-import type { ObjectIdentity } from '../s3-events';
+import type { KvValue } from '../../core/kvstore';
+import type { ObjectIdentity } from '../../core/s3-events';
+import type { FanoutStage } from '../../core/fanout-stages';
 
 /**
- * Pattern 2's three parallel stages as pure functions of one raw-data/ JSON document. Each returns
- * a small JSON result (stored as its partial result); none depends on another, so they run in
- * parallel and the aggregator merges whatever each produced, failures included.
+ * Pattern 2's three parallel stages (core/fanout-stages.ts) as pure functions of one raw-data/ JSON
+ * document. Each returns a small JSON result (stored as its partial result); none depends on
+ * another, so they run in parallel and the aggregator merges whatever each produced, failures
+ * included.
  */
-export const FANOUT_STAGES = ['validate', 'enrich', 'index'] as const;
-export type FanoutStage = (typeof FANOUT_STAGES)[number];
 
 /** Documents above this are rejected by every stage (JSON must be parsed whole). */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;

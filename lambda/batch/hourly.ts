@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { analyzeCsvStream } from '../csv/analyze';
 import { CsvFormatError } from '../csv/insights';
-import { onceKey } from '../exactly-once';
-import { KvStore, KvValue } from '../kvstore';
+import { onceKey } from '../shared/exactly-once';
+import { KvStore, KvValue } from '../../core/kvstore';
 
 /**
  * Pattern 3: the hourly batch over uploads/YYYY-MM-DD-HH/. Crash-safe by construction:
