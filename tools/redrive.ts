@@ -18,7 +18,8 @@ import { assertEnvironmentName } from '../cli/shared/env-resolve';
 import { loadEnvironmentConfig } from '../lib/config';
 import { readAssembly, TemplateResource } from '../local/provision/assembly';
 import { LOCAL_CREDENTIALS } from '../local/emulator/clients';
-import { INVOKE_QUEUE_PREFIX, LOCAL_TAGS } from '../local/provision';
+import { INVOKE_QUEUE_PREFIX } from '../local/provision/naming';
+import { LOCAL_TAGS } from '../local/provision/resources/lambda';
 import { synthEnvironment } from '../local/provision/synth';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Template, TemplateResource } from '../provision/assembly';
 import { LOCAL_ACCOUNT_ID } from '../emulator/clients';
 import { evaluateCondition, type Json, resolve, type ResolveContext } from '../provision/intrinsics';
-import { generatedName } from '../provision';
+import { generatedName } from '../provision/naming';
 import type { ResolvedResource } from './policies';
 
 /**

@@ -3,7 +3,7 @@ import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ClientPool } from '../emulator/clients';
 import type { LocalBucket } from '../provision';
-import type { ReplicationRule } from '../s3-provision';
+import type { ReplicationRule } from '../provision/resources/s3';
 
 export type ReplicationStatus = 'COMPLETED' | 'FAILED';
 

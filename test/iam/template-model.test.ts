@@ -3,7 +3,7 @@ import { LOCAL_ACCOUNT_ID } from '../../local/emulator/clients';
 import { PolicyEvaluator } from '../../local/iam/evaluate';
 import { collectPolicies } from '../../local/iam/policies';
 import { buildTemplateModel } from '../../local/iam/template-model';
-import { generatedName } from '../../local/provision';
+import { generatedName } from '../../local/provision/naming';
 
 /**
  * The static model resolves templates the way CloudFormation would at deploy, without an emulator:

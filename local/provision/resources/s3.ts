@@ -11,10 +11,10 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import type { CORSRule, LifecycleRule, NotificationConfiguration, ReplicationConfiguration } from '@aws-sdk/client-s3';
-import type { RegionClients } from './emulator/clients';
-import type { Json } from './provision/intrinsics';
-
-type Props = Record<string, Json>;
+import type { RegionClients } from '../../emulator/clients';
+import type { Json } from '../intrinsics';
+import type { Props } from '../props';
+import type { ResourceModule } from '../registry';
 
 /** A replication rule as the local runtime applies it (from the template's ReplicationConfiguration). */
 export interface ReplicationRule {
@@ -228,3 +228,23 @@ export async function provisionBucket(
   }
   return { name, eventBridge, replication: list(replication.Rules).length ? replicationRules(replication) : [] };
 }
+
+/** AWS::S3::Bucket, with the attributes Fn::GetAtt may read. */
+export const s3Resources: ResourceModule = {
+  'AWS::S3::Bucket': async ({ stack, logicalId, resource, props, clients, named, result }) => {
+    const name = named('BucketName', 63, true);
+    const bucket = await provisionBucket(clients, name, props);
+    result.buckets.push({ logicalId, stackName: stack.name, region: stack.region, ...bucket });
+    return {
+      type: resource.Type,
+      ref: name,
+      attrs: {
+        Arn: `arn:aws:s3:::${name}`,
+        DomainName: `${name}.s3.amazonaws.com`,
+        RegionalDomainName: `${name}.s3.${stack.region}.amazonaws.com`,
+        DualStackDomainName: `${name}.s3.dualstack.${stack.region}.amazonaws.com`,
+        WebsiteURL: `http://${name}.s3-website.${stack.region}.amazonaws.com`,
+      },
+    };
+  },
+};
