@@ -11,7 +11,7 @@ import { DenialEvent, Gateway, IamMode, denialLine, startGateway } from './iam/g
 import { PolicyStore, collectPolicies } from './iam/policies';
 import { ResourceDirectory, buildDirectory } from './iam/resource-directory';
 import { LocalFunction, provision, Provisioned } from './provision';
-import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime/index';
+import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime';
 import type { ReplicationRecord } from './runtime/replicator';
 import { synthEnvironment } from './provision/synth';
 

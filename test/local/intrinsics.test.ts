@@ -1,6 +1,6 @@
 import { evaluateCondition, Json, references, resolve, ResolveContext } from '../../local/provision/intrinsics';
 import { parseSchedule } from '../../local/runtime/schedule';
-import { findRule } from '../../local/runtime/index';
+import { findRule } from '../../local/runtime/schedules';
 import type { LocalRule } from '../../local/provision';
 
 const ctx: ResolveContext = {
