@@ -10,7 +10,7 @@ const SAFETY_MS = 60_000;
  * Pattern 3: hourly batch over uploads/<previous hour>/ (or the hour the event names).
  *
  * Deliberately not wrapped in Powertools idempotency: its exactly-once guarantee comes from the
- * per-object-version done markers (core/batch/hourly.ts), so any number of reruns of an hour count
+ * per-object-version done markers (lambda/batch/hourly.ts), so any number of reruns of an hour count
  * each object once. An idempotency record would hurt here: a run killed mid-batch (out of memory, a
  * runtime crash) leaves it "in progress" until the 15-minute timeout has passed, so Lambda's own
  * retry and any early redrive would be rejected and dead-lettered instead of finishing the hour.

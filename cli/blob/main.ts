@@ -6,8 +6,8 @@ import { BlobContext } from './context';
 
 /**
  * `blob`: S3 for agents through plain shell commands. JSON on stdout, one error line on stderr,
- * exit codes from core/cli-errors.ts. Command modules load lazily so `--help` and small commands
- * start fast.
+ * exit codes from cli/shared/cli-errors.ts. Command modules load lazily so `--help` and small
+ * commands start fast.
  */
 function build(): Command {
   const program = addGlobalOptions(new Command('blob'))

@@ -8,7 +8,7 @@ import { toKvCliError } from './errors';
 
 /**
  * `kvstore`: the stack's DynamoDB table from the shell. JSON on stdout, one error line on stderr,
- * exit codes from core/cli-errors (see README "kvstore").
+ * exit codes from cli/shared/cli-errors.ts (see README "kvstore").
  */
 export function buildProgram(): Command {
   const program = new Command('kvstore')

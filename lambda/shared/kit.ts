@@ -75,7 +75,7 @@ export interface IdempotencyOptions<E> {
  * remaining time (a crashed invocation's retry is not locked out for the whole timeout), and a
  * concurrent duplicate fails with IdempotencyAlreadyInProgressError, which Lambda's async retry
  * resolves to the stored result. Side effects must still be exactly-once on their own (conditional
- * writes, see core/exactly-once): Powertools deletes the in-progress record when `process` throws,
+ * writes, see ./exactly-once.ts): Powertools deletes the in-progress record when `process` throws,
  * so a retry after a partial failure runs `process` again.
  */
 export function idempotentHandler<E, R extends Record<string, unknown> | void>(
@@ -142,7 +142,7 @@ export function kvstore(): KvStore {
 
 /**
  * Publishes to the notification topic (TOPIC_ARN) at most once per `markerKey` in the normal case
- * and at least once always; see core/exactly-once publishOnce for the crash windows.
+ * and at least once always; see ./exactly-once.ts publishOnce for the crash windows.
  */
 export async function notifyOnce(markerKey: string, message: Notification): Promise<{ published: boolean }> {
   const topicArn = requireEnv('TOPIC_ARN');
