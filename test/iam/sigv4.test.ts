@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { AuthError, SignedRequest, parseAuthorization, verifySignature } from '../../local/iam/sigv4';
+import { awsCliPresign, botocoreRequests } from './sigv4/botocore';
+import { AKID, BUCKET, CaptureServer, Captured, ODD_KEYS, REGION, SECRET } from './sigv4/capture';
+import { rawSignerRequest, sdkRequests } from './sigv4/sdk';
 
 /**
  * Signature verification against the real signers, as classes of input: every request the SDK v3
@@ -26,238 +17,8 @@ import { AuthError, SignedRequest, parseAuthorization, verifySignature } from '.
  * verified is what went over the wire.
  */
 
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const AKID = 'AKIDSIGV4TEST';
-const REGION = 'eu-central-1';
-const BUCKET = 'blob-dev-storage-000000000000-eu-central-1';
-
-/** Keys whose encodings differ between encoders: spaces, unicode, sub-delims, percent, reserved. */
-const ODD_KEYS = [
-  'plain.txt',
-  'with space/and  two.txt',
-  'unicode/naïve-日本語-😀.json',
-  'plus+sign+',
-  'tilde~star*quote\'paren(x)!',
-  'percent%41literal%',
-  'question?mark#hash&amp=eq;semi',
-  'ctrl\u0001tab\tnewline\n',
-  'dir/ends-with-slash/',
-  'dots/./and/../x',
-  `long/${'k'.repeat(1019)}`,
-];
-
-interface Captured extends SignedRequest {
-  readonly body: Buffer;
-  readonly label: string;
-}
-
-// ---------------------------------------------------------------- capture server
-
-let server: Server;
-let endpoint: string;
-const captured: Captured[] = [];
-let label = '';
-
-function reply(req: IncomingMessage, res: ServerResponse): void {
-  const target = req.headers['x-amz-target'];
-  if (target) {
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-    res.end('{}');
-  } else {
-    res.writeHead(200, { 'content-type': 'application/xml' });
-    res.end(req.method === 'HEAD' ? undefined : '<?xml version="1.0" encoding="UTF-8"?><Result/>');
-  }
-}
-
-function startServer(): Promise<void> {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      captured.push({
-        label: normalLabel((req.headers['x-test-label'] as string | undefined) ?? label),
-        method: req.method ?? 'GET',
-        path: q < 0 ? url : url.slice(0, q),
-        rawQuery: q < 0 ? '' : url.slice(q + 1),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      });
-      reply(req, res);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-}
-
-/** botocore's labels carry the key as Python's json.dumps wrote it (ASCII escapes); ours as JSON.stringify does. */
-function normalLabel(l: string): string {
-  return l.replace(/ (".*")$/, (_m, j: string) => ` ${JSON.stringify(JSON.parse(j))}`);
-}
-
-/** Runs `send` and returns the request(s) it put on the wire. */
-async function capture(name: string, send: () => Promise<unknown>): Promise<Captured[]> {
-  const before = captured.length;
-  label = name;
-  await send().catch(() => undefined); // responses are stubs; only the request matters
-  return captured.slice(before).map((c) => ({ ...c, label: name }));
-}
-
-/** A presigned URL as a client would send it (GET, host header only). */
-function fromUrl(name: string, url: string, method = 'GET'): Captured {
-  const u = new URL(url);
-  const raw = url.slice(url.indexOf(u.host) + u.host.length);
-  const q = raw.indexOf('?');
-  return { label: name, method, path: q < 0 ? raw : raw.slice(0, q), rawQuery: q < 0 ? '' : raw.slice(q + 1), headers: { host: u.host }, body: Buffer.alloc(0) };
-}
-
-// ---------------------------------------------------------------- SDK v3
-
-const credentials = { accessKeyId: AKID, secretAccessKey: SECRET };
-const clientConfig = () => ({ region: REGION, endpoint, credentials, maxAttempts: 1 });
-
-async function sdkRequests(): Promise<Captured[]> {
-  const s3 = new S3Client({ ...clientConfig(), forcePathStyle: true });
-  const out: Captured[] = [];
-  for (const key of ODD_KEYS) {
-    out.push(...(await capture(`sdk PutObject ${JSON.stringify(key)}`, () => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x', ServerSideEncryption: 'aws:kms', Tagging: 'a=b' })))));
-    out.push(...(await capture(`sdk GetObject ${JSON.stringify(key)}`, () => s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, VersionId: 'v+1/2=' })))));
-    out.push(
-      ...(await capture(`sdk CopyObject ${JSON.stringify(key)}`, () =>
-        s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: `${key}-copy`, CopySource: `${BUCKET}/${encodeURIComponent(key)}?versionId=v1` })),
-      )),
-    );
-    out.push(...(await capture(`sdk DeleteObjects ${JSON.stringify(key)}`, () => s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: `${key}<&>`, VersionId: 'v2' }] } })))));
-    out.push(...(await capture(`sdk ListObjectsV2 ${JSON.stringify(key)}`, () => s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key, Delimiter: '/', MaxKeys: 5 })))));
-    out.push(fromUrl(`sdk presigned GetObject ${JSON.stringify(key)}`, await getSignedUrl(s3, new GetObjectCommand({ Bucket: BUCKET, Key: key, ResponseContentDisposition: 'attachment; filename="a b.txt"' }), { expiresIn: 300 })));
-    const put = fromUrl(`sdk presigned PutObject ${JSON.stringify(key)}`, await getSignedUrl(s3, new PutObjectCommand({ Bucket: BUCKET, Key: key }), { expiresIn: 300 }), 'PUT');
-    out.push({ ...put, body: Buffer.from('payload is not signed in a presigned URL') });
-  }
-  out.push(...(await capture('sdk DynamoDB PutItem', () => new DynamoDBClient(clientConfig()).send(new PutItemCommand({ TableName: 'kv', Item: { pk: { S: 'ns#ü' } } })))));
-  out.push(...(await capture('sdk SNS Publish', () => new SNSClient(clientConfig()).send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-central-1:000000000000:t', Message: 'héllo & +' })))));
-  out.push(...(await capture('sdk SQS SendMessage', () => new SQSClient(clientConfig()).send(new SendMessageCommand({ QueueUrl: `${endpoint}/000000000000/q`, MessageBody: 'm' })))));
-  out.push(...(await capture('sdk KMS Encrypt', () => new KMSClient(clientConfig()).send(new EncryptCommand({ KeyId: 'alias/x', Plaintext: Buffer.from('p') })))));
-  out.push(...(await capture('sdk SSM GetParameter', () => new SSMClient(clientConfig()).send(new GetParameterCommand({ Name: '/blob/dev/bucket' })))));
-  out.push(...(await capture('sdk EventBridge PutEvents', () => new EventBridgeClient(clientConfig()).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })))));
-  return out;
-}
-
-/** The raw signer on a non-S3 path with segments the SDK normalizes (double slash, dot segments). */
-async function rawSignerRequest(): Promise<Captured> {
-  const signer = new SignatureV4({ service: 'execute-api', region: REGION, credentials, sha256: NodeSha256 });
-  const body = '{"a":"b"}';
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    path: '/a//b/./c/../d%20e/f(g)',
-    query: { 'x y': 'z~*', b: ['2', '1'] },
-    headers: { host: '127.0.0.1', 'content-type': 'application/json', 'x-amz-meta-spaces': '  a   b  ' },
-    body,
-  });
-  const qs = 'x%20y=z~%2A&b=2&b=1';
-  return { label: 'smithy SignatureV4 execute-api', method: 'POST', path: signed.path, rawQuery: qs, headers: lower(signed.headers), body: Buffer.from(body) };
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-
-/** The SDK's Sha256 interface over node:crypto (what @smithy/hash-node does). */
-class NodeSha256 {
-  private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(private readonly secret?: SourceData) {
-    this.h = this.fresh();
-  }
-  private fresh() {
-    return this.secret ? createHmac('sha256', bytes(this.secret)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.h.digest()));
-  }
-  reset(): void {
-    this.h = this.fresh();
-  }
-}
-
-function lower(h: Record<string, string>): IncomingHttpHeaders {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-// ---------------------------------------------------------------- botocore (the AWS CLI's signer)
-
-const PYTHON = `
-import json, sys
-import botocore.session
-from botocore.config import Config
-endpoint, keys = sys.argv[1], json.loads(sys.argv[2])
-session = botocore.session.get_session()
-cfg = Config(s3={'addressing_style': 'path'}, retries={'max_attempts': 1, 'mode': 'standard'}, signature_version='s3v4')
-kw = dict(region_name='${REGION}', endpoint_url=endpoint, aws_access_key_id='${AKID}', aws_secret_access_key='${SECRET}', config=cfg)
-s3 = session.create_client('s3', **kw)
-def attempt(label, f):
-    def tag(request, **_):
-        request.headers['x-test-label'] = label
-    s3.meta.events.register_first('before-sign.*.*', tag)
-    for c in clients:
-        c.meta.events.register_first('before-sign.*.*', tag)
-    try:
-        f()
-    except Exception:
-        pass
-    s3.meta.events.unregister('before-sign.*.*', tag)
-    for c in clients:
-        c.meta.events.unregister('before-sign.*.*', tag)
-clients = [session.create_client(n, **kw) for n in ('dynamodb', 'sns', 'sqs', 'kms', 'ssm', 'events')]
-ddb, sns, sqs, kms, ssm, events = clients
-urls = {}
-for key in keys:
-    k = json.dumps(key)
-    attempt('cli PutObject ' + k, lambda: s3.put_object(Bucket='${BUCKET}', Key=key, Body=b'x', ServerSideEncryption='aws:kms'))
-    attempt('cli GetObject ' + k, lambda: s3.get_object(Bucket='${BUCKET}', Key=key, VersionId='v+1/2='))
-    attempt('cli CopyObject ' + k, lambda: s3.copy_object(Bucket='${BUCKET}', Key=key + '-copy', CopySource={'Bucket': '${BUCKET}', 'Key': key, 'VersionId': 'v1'}))
-    attempt('cli DeleteObjects ' + k, lambda: s3.delete_objects(Bucket='${BUCKET}', Delete={'Objects': [{'Key': key}, {'Key': key + '<&>', 'VersionId': 'v2'}]}))
-    attempt('cli ListObjectsV2 ' + k, lambda: s3.list_objects_v2(Bucket='${BUCKET}', Prefix=key, Delimiter='/', MaxKeys=5))
-    urls['cli presigned GetObject ' + k] = s3.generate_presigned_url('get_object', Params={'Bucket': '${BUCKET}', 'Key': key}, ExpiresIn=300)
-attempt('cli DynamoDB PutItem', lambda: ddb.put_item(TableName='kv', Item={'pk': {'S': 'ns#ü'}}))
-attempt('cli SNS Publish', lambda: sns.publish(TopicArn='arn:aws:sns:${REGION}:000000000000:t', Message='héllo & +'))
-attempt('cli SQS SendMessage', lambda: sqs.send_message(QueueUrl=endpoint + '/000000000000/q', MessageBody='m'))
-attempt('cli KMS Encrypt', lambda: kms.encrypt(KeyId='alias/x', Plaintext=b'p'))
-attempt('cli SSM GetParameter', lambda: ssm.get_parameter(Name='/blob/dev/bucket'))
-attempt('cli EventBridge PutEvents', lambda: events.put_events(Entries=[{'Source': 's', 'DetailType': 'd', 'Detail': '{}'}]))
-print(json.dumps(urls))
-`;
-
-const VENV_BIN = join(__dirname, '..', '..', '.venv', 'bin');
-const exec = promisify(execFile);
-const cliEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmpHome, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-  return env;
-};
-let tmpHome = '';
-
-async function botocoreRequests(): Promise<Captured[]> {
-  const script = join(tmpHome, 'sign.py');
-  writeFileSync(script, PYTHON);
-  const before = captured.length;
-  label = 'botocore';
-  const { stdout } = await exec(join(VENV_BIN, 'python'), [script, endpoint, JSON.stringify(ODD_KEYS)], { env: cliEnv(), timeout: 60_000 });
-  const urls = JSON.parse(stdout) as Record<string, string>;
-  return [...captured.slice(before), ...Object.entries(urls).map(([name, url]) => fromUrl(normalLabel(name), url))];
-}
-
-/** The AWS CLI itself: `aws s3 presign` for a key with every awkward character. */
-async function awsCliPresign(): Promise<Captured> {
-  const key = 'cli dir/naïve+~*\'(x).txt';
-  const { stdout } = await exec(
-    join(VENV_BIN, 'aws'),
-    ['s3', 'presign', `s3://${BUCKET}/${key}`, '--expires-in', '600', '--endpoint-url', endpoint, '--region', REGION],
-    { env: { ...cliEnv(), AWS_ACCESS_KEY_ID: AKID, AWS_SECRET_ACCESS_KEY: SECRET }, timeout: 60_000 },
-  );
-  return fromUrl(`aws s3 presign ${JSON.stringify(key)}`, stdout.trim());
-}
+// The capture server and the signers (SDK v3 and smithy in ./sigv4/sdk.ts, botocore and the AWS CLI in
+// ./sigv4/botocore.ts) are modules of their own; every test below reads the requests captured once in beforeAll.
 
 // ---------------------------------------------------------------- helpers
 
@@ -312,16 +73,18 @@ function tampered(r: Captured): Array<[string, SignedRequest]> {
 
 let all: Captured[] = [];
 
+const server = new CaptureServer();
+let tmpHome = '';
+
 beforeAll(async () => {
   tmpHome = mkdtempSync(join(tmpdir(), 'sigv4-test-'));
-  await startServer();
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const [sdk, boto, cliUrl, raw] = [await sdkRequests(), await botocoreRequests(), await awsCliPresign(), await rawSignerRequest()];
+  await server.start();
+  const [sdk, boto, cliUrl, raw] = [await sdkRequests(server), await botocoreRequests(server, tmpHome), await awsCliPresign(server, tmpHome), await rawSignerRequest()];
   all = [...sdk, ...boto, cliUrl, raw];
 }, 90_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   rmSync(tmpHome, { recursive: true, force: true });
 });
 
