@@ -1,11 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from './scenarios/artifacts';
 import { RollbackRef, rollbackKey } from '../core/rollback';
-import { notifyOnce } from './scenarios/notify-once';
-import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
+import { incrementOnce, setIfNewer } from './shared/exactly-once';
 import { identityKey } from '../core/s3-events';
-import { logger, metrics, objectEventHandler } from './shared/kit';
-import { headVersion, kvstore, publish } from './shared/scenario-io';
+import { headObject, kvstore, logger, metrics, notifyOnce, objectEventHandler } from './shared/kit';
 
 /**
  * Scenario 3: records a deployed artifact version. latest-version/latest-commit move only forward
@@ -19,15 +17,14 @@ export const handler = objectEventHandler('artifacts-deploy', async ({ identity,
   if (!artifact) return { skipped: true };
   if (!identity.versionId) throw new Error(`event for ${identity.key} has no version-id: the bucket must be versioned for rollback references`);
   // User metadata is not in the event: read it from the exact version the event names.
-  const head = await headVersion(identity);
+  const head = await headObject(identity);
   const check = checkDeployMetadata(artifact, head.Metadata);
   if (!check.ok) {
     logger.error(check.reason);
-    metrics.addMetric('artifact_rejected', MetricUnit.Count, 1);
+    metrics.addMetric('ArtifactsRejected', MetricUnit.Count, 1);
     return { rejected: check.reason };
   }
   const kv = kvstore();
-  const order = eventOrder(event);
   const ref: RollbackRef = {
     bucket: identity.bucket,
     key: identity.key,
@@ -39,15 +36,18 @@ export const handler = objectEventHandler('artifacts-deploy', async ({ identity,
   const latest = await setIfNewer(kv, [
     { key: LATEST_VERSION, value: check.meta.version },
     { key: LATEST_COMMIT, value: check.meta.commit },
-  ], order);
-  const rollback = await setIfNewer(kv, [{ key: rollbackKey(artifact.version), value: ref }], order);
-  const counted = await kv.incrementOnce(TOTAL_DEPLOYS, 1, identityKey(identity));
-  const notified = await notifyOnce(kv, deployLogKey(artifact, identity.versionId), identityKey(identity), ref, () =>
-    publish('artifacts', `deployed ${check.meta.version} (${check.meta.commit.slice(0, 12)})`, {
-      ...ref,
-      rollback: `kvstore get ${rollbackKey(artifact.version)}  # then: npx tsx tools/rollback-link.ts ${artifact.version}`,
-    }),
+  ], event);
+  const rollback = await setIfNewer(kv, [{ key: rollbackKey(artifact.version), value: ref }], event);
+  const counted = await incrementOnce(kv, TOTAL_DEPLOYS, 1, identityKey(identity));
+  const notified = await notifyOnce(
+    deployLogKey(artifact, identity.versionId),
+    {
+      event: 'artifacts.deployed',
+      subject: `deployed ${check.meta.version} (${check.meta.commit.slice(0, 12)})`,
+      body: { scenario: 'artifacts', ...ref, rollback: `kvstore get ${rollbackKey(artifact.version)}  # then: npx tsx tools/rollback-link.ts ${artifact.version}` },
+    },
+    { owner: identityKey(identity), record: { ...ref } },
   );
-  metrics.addMetric('artifact_deployed', MetricUnit.Count, counted.applied ? 1 : 0);
+  metrics.addMetric('ArtifactsDeployed', MetricUnit.Count, counted.applied ? 1 : 0);
   return { version: check.meta.version, latest: latest.applied, rollback: rollback.applied, counted: counted.applied, notified };
 });

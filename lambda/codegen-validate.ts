@@ -14,12 +14,10 @@ import {
   statusKey,
   validateComponent,
 } from './scenarios/codegen';
-import { notifyOnce } from './scenarios/notify-once';
-import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
+import { publishOnce, setIfNewer } from './shared/exactly-once';
 import { identityKey } from '../core/s3-events';
 import type { KvValue } from '../core/kvstore';
-import { clients, logger, metrics, objectEventHandler } from './shared/kit';
-import { kvstore, openVersion, publish, readBounded } from './shared/scenario-io';
+import { clients, kvstore, logger, metricName, metrics, objectEventHandler, openObject, publish, readBounded } from './shared/kit';
 
 /**
  * Scenario 1: validates each component uploaded under codegen/session-<id>/ and, once the
@@ -35,7 +33,7 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
   const kv = kvstore();
   // Never read more than the bound: one byte over it is enough to know the file is too large.
   const readable = identity.size === undefined || (identity.size > 0 && identity.size <= MAX_COMPONENT_BYTES);
-  const bytes = readable ? await readBounded(await openVersion(identity, `bytes=0-${MAX_COMPONENT_BYTES}`), MAX_COMPONENT_BYTES + 1) : Buffer.alloc(0);
+  const bytes = readable ? await readBounded((await openObject(identity, `bytes=0-${MAX_COMPONENT_BYTES}`)).body, MAX_COMPONENT_BYTES + 1) : Buffer.alloc(0);
   const checked = validateComponent(target.file, bytes, Math.max(identity.size ?? 0, bytes.length));
   const status: ComponentStatus = {
     ...checked,
@@ -43,8 +41,8 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
     ...(identity.versionId ? { versionId: identity.versionId } : {}),
     checkedAt: new Date().toISOString(),
   };
-  const { applied } = await setIfNewer(kv, [{ key: statusKey(target), value: status as unknown as KvValue }], eventOrder(event));
-  metrics.addMetric(`codegen_${status.status}`, MetricUnit.Count, 1);
+  const { applied } = await setIfNewer(kv, [{ key: statusKey(target), value: status as unknown as KvValue }], event);
+  metrics.addMetric(metricName('codegen', status.status), MetricUnit.Count, 1);
   if (status.status === 'invalid') logger.warn(`component ${target.file} rejected: ${status.reason ?? ''}`);
   // Not applied means a newer version of this file is already recorded, or this is a retry after a
   // crash: evaluate the session anyway, or a crash between the two steps would never merge.
@@ -57,7 +55,9 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
   if (!decision.ready) return { file: target.file, status: status.status, ...(applied ? {} : { stale: true }), merge: decision.reason };
 
   const report = mergeReport(target.session, decision, new Date().toISOString());
-  const outcome = await notifyOnce(kv, recordKey, identityKey(identity), { components: decision.expected, expectedFrom: decision.source }, async () => {
+  // merge-once: the decision above is the join; the merge is one publishOnce of idempotent writes.
+  const record = { components: decision.expected, expectedFrom: decision.source };
+  const outcome = await publishOnce(kv, recordKey, { owner: identityKey(identity), record }, async () => {
     // Server-side copies of the exact validated versions: no bytes pass through the function.
     for (const c of decision.components) {
       const source = `${identity.bucket}/${encodeURIComponent(`${sessionPrefix(target.session)}${c.file}`)}${c.versionId ? `?versionId=${encodeURIComponent(c.versionId)}` : ''}`;
@@ -71,11 +71,14 @@ export const handler = objectEventHandler('codegen-validate', async ({ identity,
         ContentType: 'application/json',
       }),
     );
-    await publish('codegen', `codegen session ${target.session} merged`, {
-      session: target.session,
-      merged: `s3://${identity.bucket}/${sessionPrefix(target.session)}merged/`,
-      components: decision.expected,
-    });
+    return publish(
+      {
+        event: 'codegen.merged',
+        subject: `codegen session ${target.session} merged`,
+        body: { scenario: 'codegen', session: target.session, merged: `s3://${identity.bucket}/${sessionPrefix(target.session)}merged/`, components: decision.expected },
+      },
+      recordKey,
+    );
   });
   logger.info(`session ${target.session}: merge ${outcome}`);
   return { file: target.file, status: status.status, ...(applied ? {} : { stale: true }), merge: outcome };

@@ -10,11 +10,9 @@ import {
   parseDatasetKey,
   rowCountingFor,
 } from './scenarios/datasets';
-import { notifyOnce } from './scenarios/notify-once';
-import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
+import { setIfNewer } from './shared/exactly-once';
 import { identityKey, ObjectIdentity } from '../core/s3-events';
-import { logger, metrics, objectEventHandler } from './shared/kit';
-import { headVersion, kvstore, openVersion, publish, readBounded } from './shared/scenario-io';
+import { headObject, kvstore, logger, metricName, metrics, notifyOnce, objectEventHandler, openObject, readBounded } from './shared/kit';
 
 /**
  * Scenario 4a: verifies a dataset upload against its `hash` and `rows` metadata by streaming the
@@ -26,7 +24,7 @@ async function parquetRows(identity: ObjectIdentity, size: number): Promise<numb
     byteLength: size,
     slice: async (start: number, end?: number): Promise<ArrayBuffer> => {
       const last = (end ?? size) - 1;
-      const buf = await readBounded(await openVersion(identity, `bytes=${start}-${last}`), last - start + 1);
+      const buf = await readBounded((await openObject(identity, `bytes=${start}-${last}`)).body, last - start + 1);
       return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer;
     },
   };
@@ -37,11 +35,11 @@ async function parquetRows(identity: ObjectIdentity, size: number): Promise<numb
 export const handler = objectEventHandler('datasets-verify', async ({ identity, event }) => {
   const dataset = parseDatasetKey(identity.key);
   if (!dataset) return { skipped: true };
-  const head = await headVersion(identity);
+  const head = await headObject(identity);
   const expected = expectedFromMetadata(head.Metadata);
   const counting = rowCountingFor(dataset.file);
   const size = Number(head.ContentLength ?? identity.size ?? 0);
-  let measured: Measured = await measureStream(await openVersion(identity), counting === 'parquet' ? 'none' : counting);
+  let measured: Measured = await measureStream((await openObject(identity)).body, counting === 'parquet' ? 'none' : counting);
   if (counting === 'parquet') {
     try {
       measured = { ...measured, rows: await parquetRows(identity, size) };
@@ -59,16 +57,19 @@ export const handler = objectEventHandler('datasets-verify', async ({ identity, 
     checkedAt: new Date().toISOString(),
   };
   const kv = kvstore();
-  await setIfNewer(kv, [{ key: datasetStatusKey(dataset), value: record }], eventOrder(event));
-  metrics.addMetric(`dataset_${verdict.status}`, MetricUnit.Count, 1);
+  await setIfNewer(kv, [{ key: datasetStatusKey(dataset), value: record }], event);
+  metrics.addMetric(metricName('datasets', verdict.status), MetricUnit.Count, 1);
   let alert = 'none';
   if (verdict.status === 'mismatch') {
     logger.error(`dataset ${identity.key} does not match its metadata: ${verdict.problems.join('; ')}`);
-    alert = await notifyOnce(kv, mismatchAlertKey(dataset, identity.versionId ?? identity.sequencer ?? 'unversioned'), identityKey(identity), record, () =>
-      publish('datasets', `dataset ${dataset.version}/${dataset.file} does not match its metadata`, {
-        object: `s3://${identity.bucket}/${identity.key}`,
-        ...record,
-      }),
+    alert = await notifyOnce(
+      mismatchAlertKey(dataset, identity.versionId ?? identity.sequencer ?? 'unversioned'),
+      {
+        event: 'datasets.mismatch',
+        subject: `dataset ${dataset.version}/${dataset.file} does not match its metadata`,
+        body: { scenario: 'datasets', object: `s3://${identity.bucket}/${identity.key}`, ...record },
+      },
+      { owner: identityKey(identity), record },
     );
   }
   return { status: verdict.status, alert, problems: verdict.problems };

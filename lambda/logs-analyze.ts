@@ -16,9 +16,8 @@ import {
   logPrefix,
   previousHour,
 } from './scenarios/log-analysis';
-import { notifyOnce } from './scenarios/notify-once';
-import { clients, logger, metrics, requireEnv } from './shared/kit';
-import { kvstore, openVersion, publish } from './shared/scenario-io';
+import { incrementOnce } from './shared/exactly-once';
+import { clients, kvstore, logger, metrics, notifyOnce, openObject, requireEnv } from './shared/kit';
 
 /**
  * Scenario 2: hourly, collects the ERROR lines of logs/<hour>/*.log into
@@ -95,7 +94,7 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   const worker = async () => {
     while (next < keys.length) {
       const key = keys[next++] as string;
-      const source = engine === 'select' ? await selectErrors(bucket, key) : await openVersion({ bucket, key });
+      const source = engine === 'select' ? await selectErrors(bucket, key) : (await openObject({ bucket, key })).body;
       const counts = await filterErrors(source, (record: LogRecord) => writer.push({ agent: agentOf(key), ...record, source: key }));
       lines += counts.lines;
     }
@@ -105,13 +104,19 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   await uploaded;
 
   const errors = writer.written;
-  metrics.addMetric('log_errors', MetricUnit.Count, errors);
+  metrics.addMetric('LogErrors', MetricUnit.Count, errors);
   let alert = 'none';
   if (isErrorSpike(errors, threshold)) {
     const kv = kvstore();
-    await kv.incrementOnce(ALERT_COUNTER, 1, hour);
-    alert = await notifyOnce(kv, alertRecordKey(hour), ev.id ?? context?.awsRequestId ?? hour, { hour, errors, threshold }, () =>
-      publish('logs', `error spike: ${errors} errors in ${hour}`, { hour, errors, threshold, report: `s3://${bucket}/${errorsKey(hour)}` }),
+    await incrementOnce(kv, ALERT_COUNTER, 1, hour);
+    alert = await notifyOnce(
+      alertRecordKey(hour),
+      {
+        event: 'logs.error-spike',
+        subject: `error spike: ${errors} errors in ${hour}`,
+        body: { scenario: 'logs', hour, errors, threshold, report: `s3://${bucket}/${errorsKey(hour)}` },
+      },
+      { owner: ev.id ?? context?.awsRequestId ?? hour, record: { hour, errors, threshold } },
     );
   }
   metrics.publishStoredMetrics();

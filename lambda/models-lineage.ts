@@ -1,7 +1,6 @@
 import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from './scenarios/datasets';
-import { eventOrder, setIfNewer } from './scenarios/ordered-kv';
-import { logger, objectEventHandler } from './shared/kit';
-import { headVersion, kvstore } from './shared/scenario-io';
+import { setIfNewer } from './shared/exactly-once';
+import { headObject, kvstore, logger, objectEventHandler } from './shared/kit';
 
 /**
  * Scenario 4b: links a model upload to the dataset version it was trained on, in both directions,
@@ -11,7 +10,7 @@ import { headVersion, kvstore } from './shared/scenario-io';
 export const handler = objectEventHandler('models-lineage', async ({ identity, event }) => {
   const model = parseModelKey(identity.key);
   if (!model) return { skipped: true };
-  const head = await headVersion(identity);
+  const head = await headObject(identity);
   const datasetVersion = head.Metadata?.dataset_version;
   if (!datasetVersion || datasetVersion.includes('/')) {
     logger.error(`model ${identity.key} has no usable dataset_version metadata: re-upload with --metadata dataset_version=<datasets/ version>`);
@@ -37,7 +36,7 @@ export const handler = objectEventHandler('models-lineage', async ({ identity, e
       { key: modelLineageKey(model), value: link },
       { key: datasetModelKey(datasetVersion, model), value: link },
     ],
-    eventOrder(event),
+    event,
     stale,
   );
   return { model: link.model, dataset: datasetVersion, applied };

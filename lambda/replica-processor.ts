@@ -1,7 +1,6 @@
-import { putIfNewer } from './shared/exactly-once';
-import { eventOrder } from '../core/s3-events';
+import { setIfNewer } from './shared/exactly-once';
 import { digestStream } from './shared/stream-digest';
-import { ObjectGoneError, clients, logger, objectEventHandler, openObject, requireEnv } from './shared/kit';
+import { ObjectGoneError, kvstore, logger, objectEventHandler, openObject } from './shared/kit';
 
 /**
  * Pattern 4: runs in the replica region on replicated critical/ objects and stores what it found
@@ -18,6 +17,6 @@ export const handler = objectEventHandler('replica-processor', async ({ identity
     value = { status: 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
     logger.warn('replica object gone before processing', { reason: err.message });
   }
-  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), `replica/${identity.key}`, value, eventOrder(event));
+  const { applied: written } = await setIfNewer(kvstore(), [{ key: `replica/${identity.key}`, value }], event);
   return { status: String(value.status), written, region: event.region };
 });

@@ -1,10 +1,10 @@
-import { putIfNewer, onceKey } from './shared/exactly-once';
+import { NOTIFIED_MARKER_TTL_SECONDS, onceKey, setIfNewer } from './shared/exactly-once';
 import { analyzeCsvStream } from './csv/analyze';
 import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from './csv/analysis-record';
 import { CsvFormatError } from './csv/insights';
-import { eventOrder, identityKey } from '../core/s3-events';
+import { identityKey } from '../core/s3-events';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ObjectGoneError, clients, logger, metrics, notifyOnce, objectEventHandler, openObject, requireEnv } from './shared/kit';
+import { ObjectGoneError, kvstore, logger, metrics, notifyOnce, objectEventHandler, openObject } from './shared/kit';
 
 /**
  * Pattern 1: uploads/**.csv → streamed analysis → kvstore analysis/<key> → SNS summary. Input that
@@ -21,8 +21,12 @@ export const handler = objectEventHandler('upload-processor', async ({ identity,
     record = failedRecord(identity, err.message);
     logger.warn('analysis failed', { reason: err.message });
   }
-  const { written } = await putIfNewer(clients.doc, requireEnv('KVSTORE_TABLE'), analysisKey(identity.key), toKvValue(record), eventOrder(event));
-  const { published } = await notifyOnce(onceKey('notified', 'analysis', identityKey(identity)), analysisNotification(record));
+  const { applied: written } = await setIfNewer(kvstore(), [{ key: analysisKey(identity.key), value: toKvValue(record) }], event);
+  const outcome = await notifyOnce(onceKey('notified', 'analysis', identityKey(identity)), analysisNotification(record), {
+    owner: identityKey(identity),
+    ttlSeconds: NOTIFIED_MARKER_TTL_SECONDS,
+  });
+  const published = outcome === 'published';
   metrics.addMetric(record.status === 'succeeded' ? 'AnalysesSucceeded' : 'AnalysesFailed', MetricUnit.Count, written ? 1 : 0);
   return { status: record.status, written, published, ...(record.status === 'succeeded' ? { rowCount: record.rowCount } : { reason: record.reason }) };
 });

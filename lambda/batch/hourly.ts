@@ -3,13 +3,13 @@ import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { analyzeCsvStream } from '../csv/analyze';
 import { CsvFormatError } from '../csv/insights';
-import { onceKey } from '../shared/exactly-once';
+import { onceKey, recordOnce } from '../shared/exactly-once';
 import { KvStore, KvValue } from '../../core/kvstore';
 
 /**
  * Pattern 3: the hourly batch over uploads/YYYY-MM-DD-HH/. Crash-safe by construction:
  *
- * - each object version gets a done marker (kvstore setOnce keyed on key + version) holding its result;
+ * - each object version gets a done marker (exactly-once recordOnce keyed on key + version) holding its result;
  * - an original is deleted (a delete marker; the versioned bucket keeps the data) only after its
  *   marker is stored, and only while the processed version is still the current one;
  * - the summary `batch/processed-<hour>` is recomputed from the markers, never incremented, so a
@@ -135,7 +135,7 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
     if (!result) {
       const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
       result = { key, versionId, ...(await processObject(key, obj.Body as Readable)) };
-      await kv.setOnce(marker, JSON.parse(JSON.stringify(result)) as KvValue, versionId);
+      await recordOnce(kv, marker, JSON.parse(JSON.stringify(result)) as KvValue, versionId);
     }
     // Failed originals stay for a person to fix; succeeded ones go once their result is stored,
     // and only if nobody uploaded a newer version meanwhile.

@@ -1,12 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { onceKey, publishOnce } from './exactly-once';
-import { markJoined, readJoin, recordStage } from '../fanout/join';
+import { NOTIFIED_MARKER_TTL_SECONDS, markJoined, onceKey, publishOnce, readJoin, recordStage } from './exactly-once';
 import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
 import { MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../fanout/stages';
 import type { KvValue } from '../../core/kvstore';
 import { identityKey, ObjectIdentity } from '../../core/s3-events';
-import { clients, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText, requireEnv } from './kit';
+import { clients, kvstore, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText, requireEnv } from './kit';
 
 /**
  * One handler factory for the three parallel stages of pattern 2. Each stage stores its partial
@@ -42,7 +41,9 @@ async function aggregate(identity: ObjectIdentity, table: string): Promise<{ out
   const outputKey = processedKey(identity.key);
   // The merged document is written once per source version (a claim marker); a crash between the put
   // and the marker rewrites identical bytes as one extra noncurrent version, nothing more.
-  await publishOnce(clients.doc, table, onceKey('notified', 'fanout-merged', identityKey(identity)), async () => {
+  const owner = identityKey(identity);
+  const once = { owner, ttlSeconds: NOTIFIED_MARKER_TTL_SECONDS };
+  await publishOnce(kvstore(), onceKey('notified', 'fanout-merged', owner), once, async () => {
     const res = await clients.s3.send(
       new PutObjectCommand({
         Bucket: identity.bucket,
@@ -58,11 +59,12 @@ async function aggregate(identity: ObjectIdentity, table: string): Promise<{ out
   });
   const summary = { status: merged.status, source: merged.source, outputKey, stages: [...FANOUT_STAGES] };
   await markJoined(clients.doc, table, identity, JSON.parse(JSON.stringify(summary)) as KvValue);
-  const { published } = await notifyOnce(onceKey('notified', 'fanout', identityKey(identity)), {
+  const outcome = await notifyOnce(onceKey('notified', 'fanout', owner), {
     event: merged.status === 'processed' ? 'fanout.processed' : 'fanout.rejected',
     subject: `${merged.status === 'processed' ? 'Processed' : 'Rejected'} ${identity.key}`,
     body: { ...summary, errors: merged.validation.errors ?? [], recordCount: merged.validation.recordCount },
-  });
+  }, once);
+  const published = outcome === 'published';
   logger.info('fan-out joined', { outputKey, status: merged.status, notified: published });
   return { outputKey, status: merged.status, notified: published };
 }

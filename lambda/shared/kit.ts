@@ -3,22 +3,26 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../core/aws-config';
-import { publishOnce } from './exactly-once';
-import { KvStore } from '../../core/kvstore';
+import { OnceOutcome, publishOnce } from './exactly-once';
+import { KvStore, KvValue } from '../../core/kvstore';
 import { ObjectIdentity, S3Event, identityKey, objectIdentity, parseS3Event } from '../../core/s3-events';
 
 /**
- * What every handler shares: logger, metrics, SDK clients, configuration from the environment,
- * and the idempotent S3-event skeleton. Handlers contain only their own logic.
+ * What every handler shares: logger, metrics (PascalCase names), SDK clients, configuration from
+ * the environment, the idempotent S3-event skeleton, the one notification path, and reads pinned
+ * to the exact object version an event names. Handlers contain only their own logic.
  */
 export const logger = new Logger();
 export const metrics = new Metrics();
+
+/** The one metric naming style, PascalCase: metricName('codegen', 'invalid') is CodegenInvalid. */
+export const metricName = (...parts: string[]): string => parts.map((p) => `${p.charAt(0).toUpperCase()}${p.slice(1)}`).join('');
 
 export function requireEnv(name: string): string {
   const v = process.env[name];
@@ -75,7 +79,7 @@ export interface IdempotencyOptions<E> {
  * remaining time (a crashed invocation's retry is not locked out for the whole timeout), and a
  * concurrent duplicate fails with IdempotencyAlreadyInProgressError, which Lambda's async retry
  * resolves to the stored result. Side effects must still be exactly-once on their own (conditional
- * writes, see ./exactly-once.ts): Powertools deletes the in-progress record when `process` throws,
+ * writes, see ./exactly-once/): Powertools deletes the in-progress record when `process` throws,
  * so a retry after a partial failure runs `process` again.
  */
 export function idempotentHandler<E, R extends Record<string, unknown> | void>(
@@ -136,32 +140,40 @@ export function objectEventHandler<R extends Record<string, unknown> | void>(
 }
 
 /** The kvstore table of this region (KVSTORE_TABLE). */
+let kv: KvStore | undefined;
 export function kvstore(): KvStore {
-  return new KvStore(clients.doc, requireEnv('KVSTORE_TABLE'));
+  return (kv ??= new KvStore(clients.doc, requireEnv('KVSTORE_TABLE')));
+}
+
+/** Publishes to the notification topic (TOPIC_ARN); `dedupId` lets consumers drop a repeat. */
+export async function publish(message: Notification, dedupId?: string): Promise<string | undefined> {
+  const res = await clients.sns.send(
+    new PublishCommand({
+      TopicArn: requireEnv('TOPIC_ARN'),
+      // SNS caps subjects at 100 characters.
+      Subject: message.subject.slice(0, 100),
+      Message: JSON.stringify(message.body),
+      MessageAttributes: {
+        event: { DataType: 'String', StringValue: message.event },
+        ...(dedupId ? { dedupId: { DataType: 'String', StringValue: dedupId } } : {}),
+      },
+    }),
+  );
+  metrics.addMetric('NotificationsPublished', MetricUnit.Count, 1);
+  return res.MessageId;
 }
 
 /**
- * Publishes to the notification topic (TOPIC_ARN) at most once per `markerKey` in the normal case
- * and at least once always; see ./exactly-once.ts publishOnce for the crash windows.
+ * Publishes `message` once per `recordKey` (exactly-once publishOnce: claim, publish, mark; the
+ * record key is the dedupId that closes its one crash window). `owner` is the event identity or
+ * run id whose retry may take an unfinished record over at once; `record` is kept with the outcome.
  */
-export async function notifyOnce(markerKey: string, message: Notification): Promise<{ published: boolean }> {
-  const topicArn = requireEnv('TOPIC_ARN');
-  return publishOnce(clients.doc, requireEnv('KVSTORE_TABLE'), markerKey, async () => {
-    const res = await clients.sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: message.subject.slice(0, 100),
-        Message: JSON.stringify(message.body),
-        MessageAttributes: {
-          event: { DataType: 'String', StringValue: message.event },
-          // Consumers drop a repeat of the same id: it closes the one crash window publishOnce leaves.
-          dedupId: { DataType: 'String', StringValue: markerKey },
-        },
-      }),
-    );
-    metrics.addMetric('NotificationsPublished', MetricUnit.Count, 1);
-    return res.MessageId;
-  });
+export function notifyOnce(
+  recordKey: string,
+  message: Notification,
+  options: { owner: string; record?: { [k: string]: KvValue }; ttlSeconds?: number },
+): Promise<OnceOutcome> {
+  return publishOnce(kvstore(), recordKey, options, () => publish(message, recordKey));
 }
 
 export interface Notification {
@@ -179,20 +191,51 @@ export class ObjectGoneError extends Error {
   }
 }
 
-/**
- * Opens the exact version an event names as a stream (never buffered): a later overwrite or a
- * delete marker does not change what is processed for this event.
- */
-export async function openObject(id: ObjectIdentity): Promise<{ body: Readable; versionId?: string; contentLength?: number }> {
+const pinned = (id: ObjectIdentity) => ({ Bucket: id.bucket, Key: id.key, ...(id.versionId ? { VersionId: id.versionId } : {}) });
+
+/** A HEAD of a missing version fails with NotFound and the message "UnknownError": name the object instead. */
+function gone(id: ObjectIdentity, err: unknown): unknown {
+  const name = (err as Error).name;
+  return name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion' ? new ObjectGoneError(id, name) : err;
+}
+
+/** Metadata of the exact version an event names (user metadata is not in the event). */
+export async function headObject(id: ObjectIdentity): Promise<HeadObjectCommandOutput> {
   try {
-    const res = await clients.s3.send(new GetObjectCommand({ Bucket: id.bucket, Key: id.key, VersionId: id.versionId }));
+    return await clients.s3.send(new HeadObjectCommand(pinned(id)));
+  } catch (err) {
+    throw gone(id, err);
+  }
+}
+
+/**
+ * Opens the exact version an event names as a stream (never buffered), optionally a byte `range`:
+ * a later overwrite or a delete marker does not change what is processed for this event.
+ */
+export async function openObject(id: ObjectIdentity, range?: string): Promise<{ body: Readable; versionId?: string; contentLength?: number }> {
+  try {
+    const res = await clients.s3.send(new GetObjectCommand({ ...pinned(id), ...(range ? { Range: range } : {}) }));
     if (!res.Body) throw new ObjectGoneError(id, 'GetObject returned no body');
     return { body: res.Body as Readable, versionId: res.VersionId, contentLength: res.ContentLength };
   } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound') throw new ObjectGoneError(id, name);
-    throw err;
+    throw gone(id, err);
   }
+}
+
+/** At most `max` bytes of a stream; the caller bounds the request too (a Range) so none are wasted. */
+export async function readBounded(stream: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const c = chunk as Buffer;
+    chunks.push(c);
+    total += c.length;
+    if (total >= max) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, max);
 }
 
 export class ObjectTooLargeError extends Error {

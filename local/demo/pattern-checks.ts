@@ -45,7 +45,7 @@ export async function checkUploadProcessing(ctx: DemoContext): Promise<DemoResul
   const latencyMs = Date.now() - started;
   if (analysis.status !== 'succeeded' || analysis.rowCount !== 3) throw new Error(`unexpected analysis ${JSON.stringify(analysis)}`);
   const marker = onceKey('notified', 'analysis', identityKey({ bucket: ctx.bucket, key, versionId: put.VersionId }));
-  await waitFor('the analysis notification', async () => (((await kv.get(marker))?.value as { state?: string } | undefined)?.state === 'published' ? true : undefined));
+  await waitFor('the analysis notification', async () => (((await kv.get(marker))?.value as { notified?: boolean } | undefined)?.notified === true ? true : undefined));
   return { detail: `analysis/${key}: 3 rows, 3 columns; SNS summary published once`, latencyMs };
 }
 

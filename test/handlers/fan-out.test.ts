@@ -98,7 +98,7 @@ test('a winner that crashed before aggregating is finished by its retry', async 
   await enrich(event, lambdaContext());
   // Simulate the third stage recording its result and dying before the merge: record through the
   // core join directly (as the crashed invocation did), then deliver the retry.
-  const { recordStage } = await import('../../lambda/fanout/join');
+  const { recordStage } = await import('../../lambda/shared/exactly-once');
   const { objectIdentity, parseS3Event } = await import('../../core/s3-events');
   const outcome = await recordStage(fx.doc, fx.tables.kvstore, objectIdentity(parseS3Event(event)), 'index', { terms: [], fields: [], truncated: false });
   expect(outcome.won).toBe(true);

@@ -5,7 +5,7 @@ import { DEFAULT_COMPONENTS, ComponentStatus, decideMerge, parseCodegenKey, vali
 import { JsonArrayWriter, assertHour, errorRecord, filterErrors, isErrorSpike, previousHour } from '../../lambda/scenarios/log-analysis';
 import { checkDeployMetadata, parseArtifactKey } from '../../lambda/scenarios/artifacts';
 import { compareDataset, expectedFromMetadata, measureStream } from '../../lambda/scenarios/datasets';
-import { eventOrder } from '../../lambda/scenarios/ordered-kv';
+import { eventOrder } from '../../core/s3-events';
 import type { S3Event } from '../../core/s3-events';
 
 describe('codegen', () => {

@@ -1,13 +1,13 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { KVSTORE_KEY } from '../../core/kvstore-key';
-import { onceKey } from '../shared/exactly-once';
-import { KvValue, namespaceOf } from '../../core/kvstore';
-import { identityKey, ObjectIdentity } from '../../core/s3-events';
-import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
+import { KVSTORE_KEY } from '../../../core/kvstore-key';
+import { onceKey } from './keys';
+import { KvValue, namespaceOf } from '../../../core/kvstore';
+import { identityKey, ObjectIdentity } from '../../../core/s3-events';
+import { FANOUT_STAGES, FanoutStage } from '../../../core/fanout-stages';
 
 /**
- * The race-free join of pattern 2. One kvstore item per object version (`fanout/<bucket>/<key>#<v>`)
- * holds one attribute per stage and a `completed` counter. A stage records its result with a
+ * merge-once, its join: the race-free join of pattern 2. One kvstore item per object version
+ * (`fanout/<bucket>/<key>#<v>`) holds one attribute per stage and a `completed` counter. A stage records its result with a
  * single conditional update (attribute_not_exists(stage) … ADD completed 1): DynamoDB serialises
  * updates of one item, each stage counts once however often it is delivered, and exactly one
  * update returns completed = 3 — that caller won the "complete" transition and aggregates.
