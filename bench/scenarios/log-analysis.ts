@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { bundleHandler } from '../bundle-handler';
 import type { BenchScenario } from '../types';
-import { startHarness } from '../../test/scenarios/harness';
+import { startHandlerFixture } from '../../test/handlers/fixture';
 
 /**
  * Scenario 2 at the seed's scale: 100 agent logs of 10 MB (JSON lines) for one hour in a private
@@ -81,7 +81,7 @@ const scenario: BenchScenario = {
     const files = quick ? 10 : 100;
     const fileBytes = (quick ? 2 : 10) * 1024 * 1024;
     const dir = mkdtempSync(join(tmpdir(), 'log-bench-'));
-    const h = await startHarness({ ERROR_SPIKE_THRESHOLD: '100', LOG_ANALYSIS_ENGINE: 'stream' });
+    const h = await startHandlerFixture('eu-central-1', { ERROR_SPIKE_THRESHOLD: '100', LOG_ANALYSIS_ENGINE: 'stream' });
     try {
       const bundle = await bundleHandler('logs-analyze', dir);
       const counts = { lines: 0, errors: 0 };

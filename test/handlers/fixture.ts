@@ -13,10 +13,11 @@ import { awsEnvFor, MotoServer, startMoto } from '../support/moto';
 import { createCompositeKeyTable, createIdempotencyTable } from '../support/tables';
 
 /**
- * A private moto with what the pipeline handlers touch: a versioned bucket, the kvstore,
- * idempotency and audit tables, and the notification topic with an SQS subscription so tests count
- * the notifications actually published. Handlers are imported as modules and invoked with
- * realistic EventBridge events; every AWS call they make goes over the wire to moto.
+ * The one fixture of the handler tests (patterns and scenarios): a private moto with what the
+ * handlers touch, provisioned like the storage stack: a versioned bucket, the kvstore, idempotency
+ * and audit tables, and the notification topic with an SQS subscription so tests count the
+ * notifications actually published. Handlers are imported as modules and invoked with realistic
+ * EventBridge events; every AWS call they make goes over the wire to moto.
  */
 export interface HandlerFixture {
   readonly moto: MotoServer;
@@ -27,12 +28,21 @@ export interface HandlerFixture {
   readonly doc: DynamoDBDocumentClient;
   readonly kv: KvStore;
   readonly tables: { kvstore: string; idempotency: string; audit: string };
-  put(key: string, body: string | Buffer): Promise<{ versionId: string; size: number }>;
+  /** The environment the handlers run with (for CLIs the tests start as child processes). */
+  readonly env: Record<string, string>;
+  put(key: string, body: string | Uint8Array, metadata?: Record<string, string>): Promise<PutResult>;
   /** Every notification published since the last call (SNS → SQS, raw message bodies parsed). */
   drainNotifications(): Promise<Array<{ subject?: string; event?: string; body: Record<string, unknown> }>>;
   /** Simulates "Powertools idempotency bypassed": forget every idempotency record. */
   forgetIdempotency(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface PutResult {
+  readonly key: string;
+  readonly versionId: string;
+  readonly size: number;
+  readonly etag: string;
 }
 
 /** What a handler throws when another invocation holds the same work; Lambda retries such a delivery. */
@@ -92,22 +102,40 @@ export function s3Event(
   };
 }
 
-export async function startHandlerFixture(region = 'eu-central-1'): Promise<HandlerFixture> {
+/** The Object Created event S3 sends for a PutObject; `time` (ISO) replaces the fixture's clock. */
+export function objectCreated(bucket: string, put: PutResult, time?: string): Record<string, unknown> {
+  const event = s3Event('Object Created', bucket, put.key, { versionId: put.versionId, size: put.size });
+  const detail = event.detail as { object: Record<string, unknown> };
+  detail.object.etag = put.etag;
+  return time ? { ...event, time } : event;
+}
+
+/** A re-sent event: a new event id for the same object version (what EventBridge retries look like). */
+export const resent = (event: unknown): unknown => ({ ...(event as object), id: randomUUID() });
+
+export async function keysUnder(kv: KvStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of kv.list(prefix)) keys.push(item.key);
+  return keys.sort();
+}
+
+export async function startHandlerFixture(region = 'eu-central-1', extraEnv: Record<string, string> = {}): Promise<HandlerFixture> {
   const moto = await startMoto();
   try {
-    return await provision(moto, region);
+    return await provision(moto, region, extraEnv);
   } catch (err) {
     await moto.stop();
     throw err;
   }
 }
 
-async function provision(moto: MotoServer, region: string): Promise<HandlerFixture> {
+async function provision(moto: MotoServer, region: string, extraEnv: Record<string, string>): Promise<HandlerFixture> {
   const bucket = 'blob-test-storage';
   const tables = { kvstore: 'blob-test-kvstore', idempotency: 'blob-test-idempotency', audit: 'blob-test-audit' };
   const topicName = 'blob-test-notifications';
-  Object.assign(process.env, awsEnvFor(moto.endpoint, region), {
-    BLOB_ENV: 'test',
+  const env: Record<string, string> = {
+    ...awsEnvFor(moto.endpoint, region),
+    BLOB_ENV: 'dev',
     BUCKET_NAME: bucket,
     KVSTORE_TABLE: tables.kvstore,
     IDEMPOTENCY_TABLE: tables.idempotency,
@@ -119,7 +147,9 @@ async function provision(moto: MotoServer, region: string): Promise<HandlerFixtu
     POWERTOOLS_SERVICE_NAME: 'test',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_DEV: 'true',
-  });
+    ...extraEnv,
+  };
+  Object.assign(process.env, env);
 
   const cfg = clientConfig({ endpoint: moto.endpoint, region });
   const s3 = new S3Client(cfg);
@@ -134,7 +164,7 @@ async function provision(moto: MotoServer, region: string): Promise<HandlerFixtu
   await createCompositeKeyTable(ddb, tables.audit, AUDIT_KEY);
   await createIdempotencyTable(ddb, tables.idempotency);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: topicName }))).TopicArn!;
-  process.env.TOPIC_ARN = topicArn;
+  process.env.TOPIC_ARN = env.TOPIC_ARN = topicArn;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifications-observer' }))).QueueUrl!;
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
@@ -148,9 +178,11 @@ async function provision(moto: MotoServer, region: string): Promise<HandlerFixtu
     doc,
     kv: new KvStore(doc, tables.kvstore),
     tables,
-    async put(key, body) {
-      const res = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-      return { versionId: res.VersionId!, size: Buffer.byteLength(body) };
+    env,
+    async put(key, body, metadata) {
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      const res = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, Metadata: metadata }));
+      return { key, versionId: res.VersionId!, size: bytes.length, etag: (res.ETag ?? '').replace(/"/g, '') };
     },
     async drainNotifications() {
       const out: Array<{ subject?: string; event?: string; body: Record<string, unknown> }> = [];

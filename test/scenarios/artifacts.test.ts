@@ -3,21 +3,22 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clientConfig } from '../../core/aws-config';
-import { Harness, context, objectCreated, resent, startHarness } from './harness';
+import { HandlerFixture, lambdaContext, objectCreated, resent, startHandlerFixture } from '../handlers/fixture';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-let h: Harness;
+let h: HandlerFixture;
+const context = lambdaContext();
 let handler: (typeof import('../../lambda/artifacts-deploy'))['handler'];
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHandlerFixture();
   ({ handler } = await import('../../lambda/artifacts-deploy'));
   // What the storage stack publishes, so the documented commands find the environment.
   const ssm = new SSMClient(clientConfig({ endpoint: h.moto.endpoint, region: 'eu-central-1' }));
   await ssm.send(new PutParameterCommand({ Name: '/blob/dev/bucket-name', Value: h.bucket, Type: 'String' }));
-  await ssm.send(new PutParameterCommand({ Name: '/blob/dev/kvstore-table-name', Value: 'kvstore', Type: 'String' }));
+  await ssm.send(new PutParameterCommand({ Name: '/blob/dev/kvstore-table-name', Value: h.tables.kvstore, Type: 'String' }));
 });
 afterAll(() => h?.moto.stop());
 
@@ -43,8 +44,8 @@ test('v1 then v2: latest moves forward, deploys counted once each, rollback refe
   expect(await value('deployment/latest-commit')).toBe('bbbbbbb2');
   expect(await value('deployment/total-deploys')).toBe(2);
   expect(await value('deployment/rollback-v1.0.0')).toMatchObject({ bucket: h.bucket, key: 'artifacts/v1.0.0/app.zip', versionId: v1.put.versionId, commit: 'aaaaaaa1' });
-  const sent = await h.notifications();
-  expect(sent.map((s) => s.message.version)).toEqual(['v1.0.0', 'v2.0.0']);
+  const sent = await h.drainNotifications();
+  expect(sent.map((s) => s.body.version)).toEqual(['v1.0.0', 'v2.0.0']);
 
   // Duplicate delivery of v1 (a re-send), and a replay after the idempotency record is gone (it
   // expires, or a DLQ redrive days later), change nothing: the kvstore writes are exactly-once too.
@@ -53,7 +54,7 @@ test('v1 then v2: latest moves forward, deploys counted once each, rollback refe
   expect(await handler(resent(v1.event), context)).toMatchObject({ latest: false, rollback: false, counted: false, notified: 'already-notified' });
   expect(await value('deployment/latest-version')).toBe('v2.0.0');
   expect(await value('deployment/total-deploys')).toBe(2);
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('an older event delivered after a newer one does not regress latest-version', async () => {
@@ -63,7 +64,7 @@ test('an older event delivered after a newer one does not regress latest-version
   expect(await value('deployment/latest-commit')).toBe('bbbbbbb2');
   expect(await value('deployment/total-deploys')).toBe(3);
   expect(await value('deployment/rollback-v2.1.0')).toMatchObject({ versionId: late.put.versionId });
-  await h.notifications();
+  await h.drainNotifications();
 });
 
 test('an artifact without commit metadata is rejected with the fix and changes nothing', async () => {

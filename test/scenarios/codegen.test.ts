@@ -1,11 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Harness, context, keysUnder, objectCreated, resent, startHarness } from './harness';
+import { HandlerFixture, lambdaContext, keysUnder, objectCreated, resent, startHandlerFixture } from '../handlers/fixture';
 
-let h: Harness;
-// Imported after the harness sets the environment, as Lambda sets it before loading the module.
+let h: HandlerFixture;
+const context = lambdaContext();
+// Imported after the fixture sets the environment, as Lambda sets it before loading the module.
 let handler: (typeof import('../../lambda/codegen-validate'))['handler'];
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHandlerFixture();
   ({ handler } = await import('../../lambda/codegen-validate'));
 });
 afterAll(() => h?.moto.stop());
@@ -50,9 +51,9 @@ test('seed session: four components validated, merged once into merged/ with a r
     ['README.md', 'unchecked'],
   ]);
   expect(report.components[0]?.parser).toBe('@lezer/python');
-  const sent = await h.notifications();
+  const sent = await h.drainNotifications();
   expect(sent).toHaveLength(1);
-  expect(sent[0]?.message).toMatchObject({ scenario: 'codegen', session: 's1' });
+  expect(sent[0]?.body).toMatchObject({ scenario: 'codegen', session: 's1' });
   expect(await keysUnder(h.kv, 'codegen/session-s1/')).toEqual(
     ['README.md', 'api.py', 'merged', 'models.py', 'tests.py'].map((f) => `codegen/session-s1/${f}`),
   );
@@ -62,7 +63,7 @@ test('seed session: four components validated, merged once into merged/ with a r
   const again = await upload('s1', 'README.md', '# changed after merge\n');
   expect(await handler(again, context)).toMatchObject({ merge: 'already-notified' });
   expect(await text(`${prefix}README.md`)).toBe(README);
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('an invalid component blocks the merge with its reason until a fixed version arrives', async () => {
@@ -73,7 +74,7 @@ test('an invalid component blocks the merge with its reason until a fixed versio
   expect(status.reason).toMatch(/Python syntax error near line 1/);
   expect(await mergedKeys('s2')).toEqual([]);
   expect(await handler(await upload('s2', 'tests.py', TESTS), context)).toMatchObject({ status: 'valid', merge: 'published' });
-  expect(await h.notifications()).toHaveLength(1);
+  expect(await h.drainNotifications()).toHaveLength(1);
 });
 
 test('a manifest defines the expected set; the merge output itself is ignored', async () => {
@@ -83,14 +84,14 @@ test('a manifest defines the expected set; the merge output itself is ignored', 
   expect(await mergedKeys('s3')).toEqual(['config.json', 'index.js', 'report.json'].map((f) => `codegen/session-s3/merged/${f}`));
   const mergedEvent = objectCreated(h.bucket, await h.put('codegen/session-s3/merged/index.js', 'x'));
   expect(await handler(mergedEvent, context)).toEqual({ skipped: true });
-  expect(await h.notifications()).toHaveLength(1);
+  expect(await h.drainNotifications()).toHaveLength(1);
 });
 
 test('race: the last components processed concurrently still merge exactly once', async () => {
   const events = [await upload('s4', 'api.py', API), await upload('s4', 'models.py', MODELS), await upload('s4', 'tests.py', TESTS), await upload('s4', 'README.md', README)];
   const results = await Promise.all(events.map((e) => handler(e, context)));
   expect(results.filter((r) => (r as { merge?: string }).merge === 'published')).toHaveLength(1);
-  expect(await h.notifications()).toHaveLength(1);
+  expect(await h.drainNotifications()).toHaveLength(1);
   expect(await mergedKeys('s4')).toHaveLength(5);
 });
 
@@ -104,9 +105,9 @@ test('a merge that failed midway (publish error) completes on the retry of the s
   } finally {
     process.env.TOPIC_ARN = topic;
   }
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
   // The retry finds its status already recorded (not newer) and must still finish the merge.
   expect(await handler(resent(last), context)).toMatchObject({ stale: true, merge: 'published' });
   expect(await mergedKeys('s5')).toHaveLength(5);
-  expect(await h.notifications()).toHaveLength(1);
+  expect(await h.drainNotifications()).toHaveLength(1);
 });

@@ -3,16 +3,17 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { Harness, context, keysUnder, objectCreated, resent, startHarness } from './harness';
+import { HandlerFixture, lambdaContext, keysUnder, objectCreated, resent, startHandlerFixture } from '../handlers/fixture';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 
-let h: Harness;
+let h: HandlerFixture;
+const context = lambdaContext();
 let verify: (typeof import('../../lambda/datasets-verify'))['handler'];
 let lineage: (typeof import('../../lambda/models-lineage'))['handler'];
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHandlerFixture();
   ({ handler: verify } = await import('../../lambda/datasets-verify'));
   ({ handler: lineage } = await import('../../lambda/models-lineage'));
 });
@@ -32,7 +33,7 @@ test('a dataset matching its hash and rows metadata is verified and not alerted'
     status: 'verified',
     actual: { sha256: sha256(CSV), rows: 3, bytes: Buffer.byteLength(CSV) },
   });
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('acceptance: content that does not match its hash metadata is caught, recorded and alerted once', async () => {
@@ -43,16 +44,16 @@ test('acceptance: content that does not match its hash metadata is caught, recor
   const status = (await h.kv.get('dataset/v1.1.0/training.csv'))?.value as Record<string, unknown>;
   expect(status).toMatchObject({ status: 'mismatch', expected: { hash: claimed, rows: 3 }, actual: { sha256: sha256(CSV), rows: 3 } });
   expect(status.problems).toEqual([`sha256 ${sha256(CSV)} differs from metadata hash ${claimed}`]);
-  const sent = await h.notifications();
+  const sent = await h.drainNotifications();
   expect(sent).toHaveLength(1);
-  expect(sent[0]?.message).toMatchObject({ scenario: 'datasets', object: `s3://${h.bucket}/datasets/v1.1.0/training.csv`, status: 'mismatch' });
+  expect(sent[0]?.body).toMatchObject({ scenario: 'datasets', object: `s3://${h.bucket}/datasets/v1.1.0/training.csv`, status: 'mismatch' });
   expect(await keysUnder(h.kv, 'alert/dataset-mismatch/')).toHaveLength(1);
 
   // Duplicates, including one after the idempotency record is gone, neither re-alert nor re-record.
   await verify(resent(event), context);
   await h.forgetIdempotency();
   expect(await verify(resent(event), context)).toMatchObject({ status: 'mismatch', alert: 'already-notified' });
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('row counts: JSONL lines and the parquet footer are checked against rows metadata', async () => {
@@ -66,7 +67,7 @@ test('row counts: JSONL lines and the parquet footer are checked against rows me
   expect((await h.kv.get('dataset/v2.0.0/train.parquet'))?.value).toMatchObject({ actual: { rows: 4 } });
   // The seed's validation split carries rows but no hash: recorded as unverified, not alerted.
   expect(await verify(await upload('datasets/v2.0.0/validation.parquet', parquet, { rows: '4' }), context)).toMatchObject({ status: 'unverified', alert: 'none' });
-  expect(await h.notifications()).toHaveLength(1);
+  expect(await h.drainNotifications()).toHaveLength(1);
 });
 
 test('lineage: models link to their dataset both ways; queries are kvstore list/get, not bucket listings', async () => {
@@ -88,8 +89,8 @@ test('lineage: models link to their dataset both ways; queries are kvstore list/
 
   // The documented query commands.
   const kvstore = (args: string[]) => run(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cli', 'kvstore', 'main.ts'), ...args], { env: { ...process.env, ...h.env, BLOB_ENV: '' } }).then((r) => r.stdout.trim());
-  expect(await kvstore(['list', 'lineage/dataset/v1.0.0/models/', '--format', 'keys', '--table', 'kvstore'])).toBe('lineage/dataset/v1.0.0/models/v1.0/model.pkl');
-  expect(JSON.parse(await kvstore(['get', 'lineage/model/v1.0/model.pkl', '--table', 'kvstore']))).toMatchObject({ value: { dataset: 'v1.0.0' } });
+  expect(await kvstore(['list', 'lineage/dataset/v1.0.0/models/', '--format', 'keys', '--table', h.tables.kvstore])).toBe('lineage/dataset/v1.0.0/models/v1.0/model.pkl');
+  expect(JSON.parse(await kvstore(['get', 'lineage/model/v1.0/model.pkl', '--table', h.tables.kvstore]))).toMatchObject({ value: { dataset: 'v1.0.0' } });
 });
 
 test('a model without dataset_version metadata is refused with the fix', async () => {

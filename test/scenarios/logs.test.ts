@@ -1,10 +1,11 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Harness, context, startHarness } from './harness';
+import { HandlerFixture, lambdaContext, startHandlerFixture } from '../handlers/fixture';
 
-let h: Harness;
+let h: HandlerFixture;
+const context = lambdaContext();
 let handler: (typeof import('../../lambda/logs-analyze'))['handler'];
 beforeAll(async () => {
-  h = await startHarness({ ERROR_SPIKE_THRESHOLD: '2', LOG_ANALYSIS_ENGINE: 'stream' });
+  h = await startHandlerFixture('eu-central-1', { ERROR_SPIKE_THRESHOLD: '2', LOG_ANALYSIS_ENGINE: 'stream' });
   ({ handler } = await import('../../lambda/logs-analyze'));
 });
 afterAll(() => h?.moto.stop());
@@ -49,15 +50,15 @@ test("the hour's ERROR lines land in analytics/errors-<hour>.json; above the thr
   ]);
   expect(errors.find((e) => e.msg === 'db timeout')).toMatchObject({ level: 'ERROR', code: 504, source: 'logs/2025-11-15-14/agent-1.log' });
   expect((await h.kv.get('alert/error-spike'))?.value).toBe(1);
-  const sent = await h.notifications();
+  const sent = await h.drainNotifications();
   expect(sent).toHaveLength(1);
-  expect(sent[0]?.message).toMatchObject({ scenario: 'logs', hour: '2025-11-15-14', errors: 3, threshold: 2 });
+  expect(sent[0]?.body).toMatchObject({ scenario: 'logs', hour: '2025-11-15-14', errors: 3, threshold: 2 });
 
   // A duplicate run of the same hour (EventBridge re-send, or a manual re-tick) rewrites the same
   // report and neither counts nor alerts again.
   expect(await handler({ hour: '2025-11-15-14', id: 'another-run' }, context)).toMatchObject({ errors: 3, alert: 'already-notified' });
   expect((await h.kv.get('alert/error-spike'))?.value).toBe(1);
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('a scheduled run analyses the previous hour; at or below the threshold nothing alerts', async () => {
@@ -67,7 +68,7 @@ test('a scheduled run analyses the previous hour; at or below the threshold noth
   expect(await handler({ hour: '2025-11-16-00' }, context)).toMatchObject({ files: 0, errors: 0 });
   expect(await errorsOf('2025-11-16-00')).toEqual([]);
   expect((await h.kv.get('alert/error-spike'))?.value).toBe(1);
-  expect(await h.notifications()).toEqual([]);
+  expect(await h.drainNotifications()).toEqual([]);
 });
 
 test('a malformed hour is refused with the expected format', async () => {
@@ -100,6 +101,6 @@ test('an alert whose publish failed is published by the retry of the same run, o
   expect(await handler({ hour, id: 'run-2' }, context)).toMatchObject({ alert: 'claimed-by-other' });
   expect(await handler({ hour, id: 'run-1' }, context)).toMatchObject({ alert: 'published' });
   expect(await handler({ hour, id: 'run-1' }, context)).toMatchObject({ alert: 'already-notified' });
-  expect((await h.notifications()).map((n) => n.message.hour)).toEqual([hour]);
+  expect((await h.drainNotifications()).map((n) => n.body.hour)).toEqual([hour]);
   expect((await h.kv.get('alert/error-spike'))?.value).toBe(2);
 });
