@@ -7,11 +7,13 @@ import { ClientPool, LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, localAwsEnv } from './
 import { Emulator, ensureVenv, freePort, startEmulator } from './emulator/moto';
 import { CredentialRegistry, Credentials } from './iam/credentials';
 import { PolicyEvaluator } from './iam/evaluate';
+import { assertLambdaCanAssume } from './iam/lambda-trust';
 import { DenialEvent, Gateway, IamMode, denialLine, startGateway } from './iam/gateway';
 import { PolicyStore, collectPolicies } from './iam/policies';
 import { ResourceDirectory, buildDirectory } from './iam/resource-directory';
 import { LocalFunction, provision, Provisioned } from './provision';
 import { DeliveryOutcome, LocalRuntime, Notification, lambdaEnvironment } from './runtime';
+import { serveLambda } from './runtime/lambda-api';
 import type { ReplicationRecord } from './runtime/replicator';
 import { synthEnvironment } from './provision/synth';
 
@@ -137,18 +139,6 @@ async function readOutputs(endpoint: string, env: string, region: string, replic
 }
 
 /**
- * Lambda refuses to create a function whose role it may not assume; so does the local copy, with
- * the trust policy evaluated like every other policy.
- */
-async function assertLambdaCanAssume(provisioned: Provisioned, evaluator: PolicyEvaluator): Promise<void> {
-  for (const fn of provisioned.functions) {
-    if (!fn.roleArn) throw new Error(`${fn.stackName}/${fn.logicalId}: no execution role`);
-    const d = await evaluator.evaluate({ arn: 'lambda.amazonaws.com', kind: 'service', identityPolicies: [] }, { action: 'sts:AssumeRole', resource: fn.roleArn, context: {} });
-    if (!d.allowed) throw new Error(`${fn.stackName}/${fn.logicalId}: the role defined for the function cannot be assumed by Lambda (${fn.roleArn} ${d.reason})`);
-  }
-}
-
-/**
  * Synthesizes (cached), starts moto, provisions every stack and starts the local runtime. The one
  * entry point for `npm run local`, the demo, the benchmarks and the end-to-end tests.
  */
@@ -177,6 +167,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let evaluator = new PolicyEvaluator(store);
   const registry = new CredentialRegistry(() => store, LOCAL_CREDENTIALS);
   const onDenial = options.onDenial ?? ((e: DenialEvent) => output(denialLine(e)));
+  /** The runtime answering the Lambda API; none while it is being (re)built. */
+  let serving: LocalRuntime | undefined;
   const gateway: Gateway = await startGateway({
     upstream: () => emulator.endpoint,
     mode: iamMode,
@@ -184,6 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     evaluator: () => evaluator,
     directory: () => directory,
     port: options.port,
+    services: { lambda: (call, res) => serveLambda(serving, call, res) },
     onDenial: (e) => {
       denials.push(e);
       if (denials.length > 10_000) denials.shift();
@@ -210,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       directory = buildDirectory(LOCAL_ACCOUNT_ID, provisioned.resources);
       evaluator = new PolicyEvaluator(store);
       sessions.clear();
-      if (iamMode !== 'off') await assertLambdaCanAssume(provisioned, evaluator);
+      if (iamMode !== 'off') await assertLambdaCanAssume(provisioned.functions, evaluator);
       const runtime = new LocalRuntime(provisioned, {
         endpoint: emulator.endpoint,
         functionEndpoint: endpoint,
@@ -221,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         output,
       });
       await runtime.start();
+      serving = runtime;
       return runtime;
     } finally {
       pool.destroy();
@@ -269,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stats: () => ({ ...runtime.stats }),
     stopEmulator: () => emulator.stop(),
     restartEmulator: async () => {
+      serving = undefined;
       await runtime.stop();
       await emulator.stop();
       emulator = await startEmulator({ port: emulator.port });
@@ -286,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      serving = undefined;
       await runtime.stop();
       await gateway.close();
       await emulator.stop();

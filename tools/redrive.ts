@@ -1,43 +1,36 @@
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  ListQueuesCommand,
-  ListQueueTagsCommand,
   ReceiveMessageCommand,
-  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Command } from 'commander';
 import { clientConfig, endpointFromEnvironment } from '../core/aws-config';
 import { CliError, EXIT } from '../cli/shared/cli-errors';
 import { assertEnvironmentName } from '../cli/shared/env-resolve';
-import { loadEnvironmentConfig } from '../lib/config';
-import { readAssembly, TemplateResource } from '../local/provision/assembly';
-import { LOCAL_CREDENTIALS } from '../local/emulator/clients';
-import { INVOKE_QUEUE_PREFIX } from '../local/provision/naming';
-import { LOCAL_TAGS } from '../local/provision/resources/lambda';
-import { synthEnvironment } from '../local/provision/synth';
+import { runMain } from '../cli/shared/errors';
+import { EnvironmentName, loadEnvironmentConfig, resourceNames } from '../lib/config';
 
 /**
  * npm run redrive -- --env dev [--function <substring>] [--dry-run]
  *
- * Replays every event in each function's dead-letter queue (the queue its template's
- * DeadLetterConfig names) through the function, deleting a message only after the re-invocation is
- * accepted, so an interruption loses nothing (a message may at worst be replayed twice; handlers
- * are idempotent). On AWS it invokes with Lambda InvokeCommand (InvocationType Event); against the
- * local copy (AWS_ENDPOINT_URL set) it sends to the function's local invoke queue.
+ * Replays every event in each function's dead-letter queue through the function, deleting a
+ * message only after the re-invocation is accepted, so an interruption loses nothing (a message may
+ * at worst be replayed twice; handlers are idempotent). The functions and their dead-letter queues
+ * are read from what is deployed, through the Lambda API (ListFunctions, ListTags,
+ * GetFunctionConfiguration), and each event is re-invoked with Invoke (InvocationType Event): the
+ * same calls on AWS and against the local copy (AWS_ENDPOINT_URL set), whose runtime serves them.
  */
 export interface RedriveTarget {
   readonly functionName: string;
+  /** Stack/LogicalId from CloudFormation's tags, else the function name. */
   readonly label: string;
   readonly region: string;
+  readonly deadLetterQueueRegion: string;
   readonly deadLetterQueueUrl: string;
-  /** Local copy only: where the runtime picks up invocations. */
-  readonly invokeQueueUrl?: string;
 }
 
 export interface RedriveCount {
@@ -58,73 +51,79 @@ export interface RedriveOptions {
   readonly limit?: number;
 }
 
-/** The local copy accepts any credentials; supply its dummy ones when none are configured. */
+/**
+ * The local copy's administrator, what `npm run local` prints (test/test), for when no credentials
+ * are configured; on AWS the SDK's own credential chain applies.
+ */
 function localCredentials(endpoint: string | undefined) {
-  return endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {};
+  return endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {};
 }
 
-/** The local copy tags each function's invoke queue with the function and its DLQ (see local/provision.ts). */
-async function localTargets(endpoint: string, regions: string[]): Promise<RedriveTarget[]> {
+function lambdaClient(endpoint: string | undefined, region: string): LambdaClient {
+  return new LambdaClient({ ...clientConfig({ endpoint, region }, 'lambda'), ...localCredentials(endpoint) });
+}
+
+function sqsClient(endpoint: string | undefined, region: string): SQSClient {
+  return new SQSClient({ ...clientConfig({ endpoint, region }, 'sqs'), ...localCredentials(endpoint) });
+}
+
+async function listFunctions(lambda: LambdaClient): Promise<FunctionConfiguration[]> {
+  const all: FunctionConfiguration[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(new ListFunctionsCommand({ Marker: marker }));
+    all.push(...(page.Functions ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return all;
+}
+
+/** What every stack name of the environment starts with (Blob-<env>-), from lib/config.ts. */
+function stackPrefix(env: EnvironmentName): string {
+  const names = Object.values(resourceNames(env).stacks);
+  let prefix = names[0] ?? '';
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/**
+ * The environment's functions with an SQS dead-letter queue, in one region. CloudFormation names
+ * every function it creates after its stack (Blob-<env>-Pipelines-…), which selects them without a
+ * call per function of the account; the `environment` tag lib/app.ts applies then excludes any
+ * other app's function that shares the prefix. The queue is the function's own DeadLetterConfig.
+ */
+async function regionTargets(env: EnvironmentName, region: string, endpoint: string | undefined): Promise<RedriveTarget[]> {
+  const prefix = stackPrefix(env);
+  const ours = (name: string | undefined) => name !== undefined && name.startsWith(prefix);
+  const lambda = lambdaClient(endpoint, region);
   const out: RedriveTarget[] = [];
-  for (const region of regions) {
-    const sqs = new SQSClient({ ...clientConfig({ endpoint, region }, 'sqs'), ...localCredentials(endpoint) });
-    try {
-      const list = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: INVOKE_QUEUE_PREFIX, MaxResults: 1000 }));
-      for (const url of list.QueueUrls ?? []) {
-        const tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags ?? {};
-        const dlqArn = tags[LOCAL_TAGS.deadLetterQueueArn];
-        if (!dlqArn) continue;
-        const [, , , dlqRegion, account, name] = dlqArn.split(':');
-        const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl as string;
+  try {
+    for (const listed of await listFunctions(lambda)) {
+      if (!ours(listed.FunctionName) || !listed.FunctionArn) continue;
+      const tags = (await lambda.send(new ListTagsCommand({ Resource: listed.FunctionArn }))).Tags ?? {};
+      if (tags.environment !== undefined && tags.environment !== env) continue;
+      const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: listed.FunctionArn }));
+      const dlqArn = config.DeadLetterConfig?.TargetArn;
+      if (!dlqArn?.startsWith('arn:aws:sqs:')) continue;
+      const [, , , dlqRegion = region, account, queueName] = dlqArn.split(':');
+      const sqs = sqsClient(endpoint, dlqRegion);
+      try {
+        const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: account }))).QueueUrl as string;
+        const stackName = tags['aws:cloudformation:stack-name'];
+        const logicalId = tags['aws:cloudformation:logical-id'];
         out.push({
-          functionName: tags[LOCAL_TAGS.function] ?? url,
-          label: tags[LOCAL_TAGS.logicalId] ?? url,
-          region: dlqRegion ?? region,
-          deadLetterQueueUrl: dlqUrl,
-          invokeQueueUrl: url,
+          functionName: listed.FunctionName as string,
+          label: stackName && logicalId ? `${stackName}/${logicalId}` : (listed.FunctionName as string),
+          region,
+          deadLetterQueueRegion: dlqRegion,
+          deadLetterQueueUrl: url,
         });
+      } finally {
+        sqs.destroy();
       }
-    } finally {
-      sqs.destroy();
     }
-  }
-  return out;
-}
-
-/** On AWS: functions and DLQs from the synthesized templates, physical ids from CloudFormation. */
-async function awsTargets(env: string): Promise<RedriveTarget[]> {
-  const synth = await synthEnvironment(env);
-  const out: RedriveTarget[] = [];
-  for (const stack of readAssembly(synth.dir)) {
-    const fns = Object.entries(stack.template.Resources ?? {}).filter(
-      ([, r]: [string, TemplateResource]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.DeadLetterConfig,
-    );
-    if (!fns.length) continue;
-    const cfn = new CloudFormationClient(clientConfig({ region: stack.region }, 'cloudformation'));
-    const resources: StackResourceSummary[] = [];
-    try {
-      let token: string | undefined;
-      do {
-        const page = await cfn.send(new ListStackResourcesCommand({ StackName: stack.name, NextToken: token }));
-        resources.push(...(page.StackResourceSummaries ?? []));
-        token = page.NextToken;
-      } while (token);
-    } catch (err) {
-      throw new CliError(`cannot list resources of stack ${stack.name} in ${stack.region}: ${(err as Error).message}`, EXIT.CONFIG, 'is the stack deployed and are credentials for its account set?');
-    } finally {
-      cfn.destroy();
-    }
-    const physical = new Map(resources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
-    for (const [logicalId, r] of fns) {
-      const target = (r.Properties?.DeadLetterConfig as { TargetArn?: unknown }).TargetArn;
-      const dlqLogicalId = Array.isArray((target as { 'Fn::GetAtt'?: unknown[] })?.['Fn::GetAtt'])
-        ? String((target as { 'Fn::GetAtt': unknown[] })['Fn::GetAtt'][0])
-        : undefined;
-      const functionName = physical.get(logicalId);
-      const dlqUrl = dlqLogicalId ? physical.get(dlqLogicalId) : undefined;
-      if (!functionName || !dlqUrl) continue;
-      out.push({ functionName, label: `${stack.name}/${logicalId}`, region: stack.region, deadLetterQueueUrl: dlqUrl });
-    }
+  } finally {
+    lambda.destroy();
   }
   return out;
 }
@@ -135,8 +134,8 @@ async function waitingCount(sqs: SQSClient, url: string): Promise<number> {
 }
 
 async function drain(t: RedriveTarget, options: RedriveOptions, endpoint: string | undefined): Promise<RedriveCount> {
-  const sqs = new SQSClient({ ...clientConfig({ endpoint, region: t.region }, 'sqs'), ...localCredentials(endpoint) });
-  const lambda = t.invokeQueueUrl ? undefined : new LambdaClient(clientConfig({ endpoint, region: t.region }, 'lambda'));
+  const sqs = sqsClient(endpoint, t.deadLetterQueueRegion);
+  const lambda = lambdaClient(endpoint, t.region);
   let redriven = 0;
   let failed = 0;
   try {
@@ -151,14 +150,10 @@ async function drain(t: RedriveTarget, options: RedriveOptions, endpoint: string
       if (!messages.length) break;
       for (const m of messages) {
         try {
-          if (t.invokeQueueUrl) {
-            await sqs.send(new SendMessageCommand({ QueueUrl: t.invokeQueueUrl, MessageBody: m.Body ?? '{}' }));
-          } else {
-            const r = await (lambda as LambdaClient).send(
-              new InvokeCommand({ FunctionName: t.functionName, InvocationType: 'Event', Payload: Buffer.from(m.Body ?? '{}') }),
-            );
-            if (r.StatusCode !== 202) throw new Error(`Lambda answered ${r.StatusCode}`);
-          }
+          // An asynchronous invocation, as the original event was: Lambda retries it and, failing
+          // again, dead-letters it again.
+          const r = await lambda.send(new InvokeCommand({ FunctionName: t.functionName, InvocationType: 'Event', Payload: Buffer.from(m.Body ?? '{}') }));
+          if (r.StatusCode !== 202) throw new Error(`Lambda answered ${r.StatusCode}`);
           // Only now is the event safe elsewhere: delete it from the DLQ.
           await sqs.send(new DeleteMessageCommand({ QueueUrl: t.deadLetterQueueUrl, ReceiptHandle: m.ReceiptHandle }));
           redriven++;
@@ -173,15 +168,16 @@ async function drain(t: RedriveTarget, options: RedriveOptions, endpoint: string
     return { function: t.label, deadLetterQueue: t.deadLetterQueueUrl, waiting, redriven, failed };
   } finally {
     sqs.destroy();
-    lambda?.destroy();
+    lambda.destroy();
   }
 }
 
 export async function redrive(options: RedriveOptions): Promise<{ env: string; mode: 'local' | 'aws'; dryRun: boolean; functions: RedriveCount[]; redriven: number; failed: number }> {
   const env = assertEnvironmentName(options.env);
   const config = loadEnvironmentConfig(env);
-  const endpoint = options.endpoint ?? endpointFromEnvironment('sqs');
-  const all = endpoint ? await localTargets(endpoint, [config.primaryRegion, config.replicaRegion]) : await awsTargets(env);
+  const endpoint = options.endpoint ?? endpointFromEnvironment('lambda');
+  const all: RedriveTarget[] = [];
+  for (const region of [config.primaryRegion, config.replicaRegion]) all.push(...(await regionTargets(env, region, endpoint)));
   const filter = options.functionFilter;
   const targets = filter ? all.filter((t) => t.functionName.includes(filter) || t.label.includes(filter)) : all;
   if (filter && !targets.length) {
@@ -207,19 +203,9 @@ async function main(): Promise<void> {
     .option('--dry-run', 'count waiting messages, change nothing')
     .parse();
   const o = program.opts<{ env: string; function?: string; dryRun?: boolean }>();
-  try {
-    const result = await redrive({ env: o.env, functionFilter: o.function, dryRun: o.dryRun });
-    console.log(JSON.stringify(result, null, 2));
-    if (result.failed) process.exitCode = EXIT.UNAVAILABLE;
-  } catch (err) {
-    if (err instanceof CliError) {
-      console.error(err.line('redrive'));
-      process.exitCode = err.exitCode;
-    } else {
-      console.error(`redrive: error: ${(err as Error).message}`);
-      process.exitCode = EXIT.FAILURE;
-    }
-  }
+  const result = await redrive({ env: o.env, functionFilter: o.function, dryRun: o.dryRun });
+  console.log(JSON.stringify(result, null, 2));
+  if (result.failed) process.exitCode = EXIT.UNAVAILABLE;
 }
 
-if (require.main === module) void main();
+if (require.main === module) void runMain('redrive', main);

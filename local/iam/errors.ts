@@ -66,7 +66,8 @@ export function sendAwsError(res: ServerResponse, o: { service: string; protocol
   const table = o.protocol === 'rest-xml' ? S3 : o.protocol === 'json' ? JSON_SHAPES : QUERY;
   const shape = table[o.kind];
   const code = (o.kind === 'AccessDenied' && accessDeniedCode(o.service, o.protocol)) || shape.code;
-  const status = o.service === 'sns' && o.kind === 'AccessDenied' ? 403 : o.service === 'sqs' && o.kind === 'AccessDenied' ? 403 : shape.status;
+  // Lambda answers every authentication and authorization failure with 403.
+  const status = o.service === 'lambda' ? 403 : o.service === 'sns' && o.kind === 'AccessDenied' ? 403 : o.service === 'sqs' && o.kind === 'AccessDenied' ? 403 : shape.status;
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId };
   let body: string;
   if (o.protocol === 'rest-xml') {
@@ -76,6 +77,8 @@ export function sendAwsError(res: ServerResponse, o: { service: string; protocol
     headers['content-type'] = o.service === 'dynamodb' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
     // SQS's JSON protocol keeps its query-protocol error codes in this header.
     if (o.service === 'sqs') headers['x-amzn-query-error'] = `${code};Sender`;
+    // REST-JSON services (Lambda) name the error in this header.
+    if (o.service === 'lambda') headers['x-amzn-errortype'] = code;
     body = JSON.stringify({ __type: o.service === 'dynamodb' ? `com.amazon.coral.service#${code}` : code, message: o.message, Message: o.message });
   } else {
     headers['content-type'] = 'text/xml';

@@ -14,7 +14,9 @@ import { handleSts } from './sts';
  * its session token and expiry), mapped to the IAM actions, resources and condition keys AWS
  * authorizes for it, evaluated against the caller's identity policies and the target's resource
  * policy, and only then forwarded to the emulator — streamed, never buffered, except the small
- * bodies a decision depends on (JSON and query-protocol calls, S3 DeleteObjects).
+ * bodies a decision depends on (JSON and query-protocol calls, S3 DeleteObjects). Services the
+ * emulator does not provide (Lambda: the local runtime runs the functions) are answered by a
+ * handler of their own, after the same authorization.
  */
 
 export type IamMode = 'enforce' | 'warn' | 'off';
@@ -49,7 +51,12 @@ export interface GatewayOptions {
    * evaluates requests as plain HTTP, under which the buckets' TLS-only policies deny everything.
    */
   readonly secureTransport?: boolean;
+  /** Handlers by signing name (lambda); every other service goes to the emulator. */
+  readonly services?: Readonly<Record<string, ServiceHandler>>;
 }
+
+/** Answers an authorized request of a service the emulator does not provide; the body is read. */
+export type ServiceHandler = (call: IncomingCall, res: ServerResponse) => Promise<void>;
 
 export interface Gateway {
   readonly endpoint: string;
@@ -137,7 +144,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const path = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
-    if (o.mode === 'off' || path.startsWith('/moto-api')) return forward(req, res);
+    if (path.startsWith('/moto-api')) return forward(req, res);
+    if (o.mode === 'off') return unchecked(req, res, { method, path, rawQuery });
 
     let auth: Authorization | undefined;
     try {
@@ -163,9 +171,13 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         return sendAwsError(res, { service: auth.service, protocol, kind: 'Malformed', message: (err as Error).message, method });
       }
     }
+    const call: IncomingCall = { service: auth.service, region: auth.region, method, path, query: parseQuery(rawQuery), headers: req.headers, body };
+    // Where an admitted request goes: the service's own handler, or the emulator.
+    const serve = o.services?.[auth.service];
+    const proceed = () => (serve ? serve(call, res) : forward(req, res, body));
     const fail = (kind: ErrorKind, message: string, principal = auth?.accessKeyId ?? '') => {
       report({ principal, service: auth?.service ?? '', operation: `${method} ${path}`, action: '', resource: path, result: 'AuthenticationFailed', reason: message });
-      if (o.mode === 'warn') return forward(req, res, body);
+      if (o.mode === 'warn') return proceed();
       return sendAwsError(res, { service: auth?.service ?? '', protocol, kind, message, method });
     };
 
@@ -186,7 +198,6 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     }
 
     const evaluator = o.evaluator();
-    const call: IncomingCall = { service: auth.service, region: auth.region, method, path, query: parseQuery(rawQuery), headers: req.headers, body };
     if (auth.service === 'sts') {
       const outcome = await handleSts(formParams(call), holder, o.registry, evaluator);
       if (outcome.invalid) return sendAwsError(res, { service: 'sts', protocol: 'query', kind: 'Malformed', message: outcome.invalid, method });
@@ -214,7 +225,21 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       if (!needsBody) req.resume();
       return sendAwsError(res, { service: auth.service, protocol, kind: 'AccessDenied', message: denialMessage(holder.principal, denied.check, denied.decision), method, resource: denied.check.resource });
     }
-    forward(req, res, body);
+    return proceed();
+  };
+
+  /** --iam off: nothing is verified, but a service the emulator lacks is still answered by its handler. */
+  const unchecked = async (req: IncomingMessage, res: ServerResponse, r: { method: string; path: string; rawQuery: string }) => {
+    let auth: Authorization | undefined;
+    try {
+      auth = parseAuthorization({ method: r.method, path: r.path, rawQuery: r.rawQuery, headers: req.headers });
+    } catch {
+      auth = undefined;
+    }
+    const serve = auth ? o.services?.[auth.service] : undefined;
+    if (!auth || !serve) return forward(req, res);
+    const body = await readBody(req);
+    return serve({ service: auth.service, region: auth.region, method: r.method, path: r.path, query: parseQuery(r.rawQuery), headers: req.headers, body }, res);
   };
 
   const server: Server = createServer((req, res) => {

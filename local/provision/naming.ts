@@ -8,9 +8,7 @@ export function generatedName(stackName: string, logicalId: string, maxLength: n
   return lowercase ? name.toLowerCase() : name;
 }
 
-export const INVOKE_QUEUE_PREFIX = 'local-invoke-';
-
 /** The local copy's stand-in for a function's asynchronous invocation queue. */
 export function invokeQueueName(functionName: string): string {
-  return `${INVOKE_QUEUE_PREFIX}${functionName}`.slice(0, 80);
+  return `local-invoke-${functionName}`.slice(0, 80);
 }

@@ -1,9 +1,10 @@
-import type { Message } from '@aws-sdk/client-sqs';
-import { ClientPool } from '../emulator/clients';
+import { Message, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ClientPool, LOCAL_ACCOUNT_ID } from '../emulator/clients';
 import type { Credentials } from '../iam/credentials';
 import type { LocalFunction, Provisioned } from '../provision';
 import { Activity } from './activity';
 import { DeliveryOutcome, InvocationStats, Invoker } from './invoker';
+import type { LambdaBackend } from './lambda-api';
 import { Notification, NotificationTail } from './notifications';
 import { QueueWatcher } from './queue-watcher';
 import { startReplication } from './replication';
@@ -35,9 +36,11 @@ const INVOKE_VISIBILITY_SECONDS = 15;
 /**
  * The part of AWS that moto lacks, assembled from one module per responsibility: Lambda (the
  * invoker, fed by a consumer of each function's invoke queue), EventBridge schedules, S3
- * replication and a reader for SNS topics, all counted by one Activity for waitForIdle().
+ * replication and a reader for SNS topics, all counted by one Activity for waitForIdle(). It is
+ * also the backend of the Lambda API the gateway serves (lambda-api.ts).
  */
-export class LocalRuntime {
+export class LocalRuntime implements LambdaBackend {
+  readonly accountId = LOCAL_ACCOUNT_ID;
   private readonly clients: ClientPool;
   private readonly activity: Activity;
   private readonly watcher: QueueWatcher;
@@ -61,6 +64,19 @@ export class LocalRuntime {
 
   get stats(): InvocationStats {
     return this.invoker.stats;
+  }
+
+  get functions(): readonly LocalFunction[] {
+    return this.provisioned.functions;
+  }
+
+  invoke(fn: LocalFunction, event: unknown): Promise<unknown> {
+    return this.invoker.invoke(fn, event);
+  }
+
+  /** An asynchronous invocation, as Lambda queues it: onto the function's invoke queue. */
+  async enqueue(fn: LocalFunction, event: unknown): Promise<void> {
+    await this.clients.get(fn.region).sqs.send(new SendMessageCommand({ QueueUrl: fn.invokeQueueUrl, MessageBody: JSON.stringify(event) }));
   }
 
   async start(): Promise<void> {

@@ -6,13 +6,6 @@ import type { ResourceModule, ResourceRequest } from '../registry';
 import type { LocalFunction, Physical } from '../types';
 import { createQueue, queueUrlFromArn } from './sqs';
 
-/** Tags on each function's local invoke queue. */
-export const LOCAL_TAGS = {
-  function: 'local:function-name',
-  logicalId: 'local:logical-id',
-  deadLetterQueueArn: 'local:dead-letter-queue-arn',
-} as const;
-
 /**
  * A function the local runtime runs: its bundle from the cdk.out asset, the template's handler,
  * environment, memory, timeout and DLQ, and an invoke queue standing in for Lambda's own
@@ -28,12 +21,8 @@ async function registerFunction({ stack, logicalId, resource, props, clients, en
   const timeoutSeconds = typeof props.Timeout === 'number' ? props.Timeout : 3;
   // Visible again (a retry) only if the runtime dies mid-invocation; normal retries are explicit.
   const dlqArn = str((props.DeadLetterConfig as { TargetArn?: Json } | undefined)?.TargetArn);
-  // Tags let tools/redrive.ts find each function's DLQ on the emulator, over the wire.
-  const q = await createQueue(clients, invokeQueueName(name), { VisibilityTimeout: String(timeoutSeconds + 30) }, [
-    { Key: LOCAL_TAGS.function, Value: name },
-    { Key: LOCAL_TAGS.logicalId, Value: `${stack.name}/${logicalId}` },
-    ...(dlqArn?.startsWith('arn:aws:sqs:') ? [{ Key: LOCAL_TAGS.deadLetterQueueArn, Value: dlqArn }] : []),
-  ]);
+  // tools/redrive.ts finds the function and its DLQ through the Lambda API (runtime/lambda-api.ts).
+  const q = await createQueue(clients, invokeQueueName(name), { VisibilityTimeout: String(timeoutSeconds + 30) });
   const fn: LocalFunction = {
     logicalId,
     stackName: stack.name,
