@@ -1,5 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError, EXIT } from '../cli/shared/cli-errors';
+import { runMain } from '../cli/shared/errors';
 import type { BenchScenario } from './types';
 
 /**
@@ -44,7 +46,8 @@ async function main(): Promise<void> {
       log(`FAILED: ${(err as Error).stack ?? String(err)}`);
     }
   }
-  if (failed) process.exit(1);
+  if (failed) throw new CliError(`${failed} of ${files.length} scenarios failed`, EXIT.FAILURE, 'see the FAILED lines above');
 }
 
-void main();
+// Exit even if a failed scenario left a worker or an emulator behind.
+void runMain('bench', main, { exitOnError: true });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from '../cli/shared/cli-errors';
+import { runMain } from '../cli/shared/errors';
 import { acquireLock, control, readInstance, removeInstance, startControlServer, writeInstance } from './instance';
 import { assertLocalEnvironment, LocalStack, startLocalStack } from './stack';
 
@@ -134,17 +135,9 @@ async function main(): Promise<void> {
     .option('--tick <rule>', 'fire a scheduled rule in the running local copy and exit')
     .parse();
   const o = program.opts<Options>();
-  try {
-    if (o.tick) await tick(o.tick);
-    else await run(o);
-  } catch (err) {
-    if (err instanceof CliError) {
-      console.error(err.line('local'));
-      process.exit(err.exitCode);
-    }
-    console.error(`local: error: ${(err as Error).message}`);
-    process.exit(EXIT.FAILURE);
-  }
+  if (o.tick) await tick(o.tick);
+  else await run(o);
 }
 
-void main();
+// A failed start may leave workers or the emulator behind: exit rather than wait for them.
+void runMain('local', main, { exitOnError: true });

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runMain } from '../cli/shared/errors';
 import { loadEnvironmentConfig, resourceNames } from '../lib/config';
 import { StorageStack } from '../lib/stacks/storage-stack';
 import { EU_CENTRAL_1_PRICES, costTable, lifecycleRulesFromCfn } from '../lib/cost/lifecycle-cost';
@@ -25,10 +26,7 @@ export function storageBucketProperties(): Record<string, unknown> {
 }
 
 if (require.main === module) {
-  try {
+  void runMain('cost', async () => {
     console.log(costTable(lifecycleRulesFromCfn(storageBucketProperties()), EU_CENTRAL_1_PRICES));
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    process.exit(1);
-  }
+  });
 }

@@ -8,6 +8,7 @@ import { resolveEnvironment } from '../cli/shared/env-resolve';
 import { KvStore } from '../core/kvstore';
 import { MAX_PRESIGN_SECONDS, presignRollback, RollbackReferenceError, rollbackReference } from '../core/rollback';
 import { parseDuration } from '../cli/shared/duration';
+import { runMain } from '../cli/shared/errors';
 
 /**
  * npx tsx tools/rollback-link.ts <version> [--env dev] [--expires 1h] [--json]
@@ -24,7 +25,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--expires <duration>', 'link lifetime: 3600, 15m, 24h, up to 7d', '1h')
     .option('--json', 'print {url, bucket, key, versionId, version, commit, expiresIn} instead of the URL alone')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // Usage errors are reported once, by runMain, in the one-line format of every other error.
+    .configureOutput({ outputError: () => undefined });
   program.parse(argv);
   const [version] = program.args as [string];
   const opts = program.opts<{ env: string; expires: string; json?: boolean }>();
@@ -53,14 +55,4 @@ function referenceError(err: RollbackReferenceError): CliError {
     : new CliError(err.message, EXIT.CONFLICT, 'it was overwritten by hand; redeploy the artifact to record it again');
 }
 
-main(process.argv).catch((err: unknown) => {
-  if (err instanceof CliError) {
-    process.stderr.write(`${err.line('rollback-link')}\n`);
-    process.exit(err.exitCode);
-  }
-  const code = (err as { code?: string }).code;
-  // commander already printed usage errors.
-  if (code?.startsWith('commander.')) process.exit(code === 'commander.helpDisplayed' ? EXIT.OK : EXIT.USAGE);
-  process.stderr.write(`rollback-link: error: ${(err as Error).message}\n`);
-  process.exit(EXIT.FAILURE);
-});
+void runMain('rollback-link', () => main(process.argv));

@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { CliError, EXIT, ExitCode } from './cli-errors';
 import { isBrokenPipe } from './output';
 
@@ -106,8 +107,20 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim().slice(0, 400);
 }
 
-/** Runs a CLI: prints one error line and exits with its code; a closed stdout pipe ends quietly. */
-export async function runMain(program: string, main: () => Promise<void>): Promise<void> {
+export interface RunMainOptions {
+  /**
+   * Exit as soon as the error line is printed, for long-running entry points (npm run local, the
+   * bench) whose workers, servers or child processes would otherwise keep the process alive.
+   */
+  readonly exitOnError?: boolean;
+}
+
+/**
+ * Runs an entry point — the CLIs, npm run local/demo/redrive/cost/bench, tools — the one way:
+ * prints one error line and exits with its code; a closed stdout pipe ends quietly. A commander
+ * usage error (with exitOverride) is a usage error; help and version end successfully.
+ */
+export async function runMain(program: string, main: () => Promise<void>, options: RunMainOptions = {}): Promise<void> {
   // stderr is part of the CLI contract (one error line); the SDK's Node-version notice is for
   // maintainers (package.json engines), not for every script run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -118,9 +131,11 @@ export async function runMain(program: string, main: () => Promise<void>): Promi
     await main();
   } catch (err) {
     if (isBrokenPipe(err)) process.exit(EXIT.OK);
-    const cliErr = toCliError(err);
+    if (err instanceof CommanderError && err.exitCode === 0) return;
+    const cliErr = err instanceof CommanderError ? new CliError(err.message.replace(/^error:\s*/, ''), EXIT.USAGE, `see ${program} --help`) : toCliError(err);
     if (process.env.BLOB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.stderr.write(`${cliErr.line(program)}\n`);
     process.exitCode = cliErr.exitCode;
+    if (options.exitOnError) process.exit(cliErr.exitCode);
   }
 }

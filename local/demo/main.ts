@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { runMain } from '../../cli/shared/errors';
 import type { DemoContext, DemoFlow } from './types';
 import { contextFromStack } from './context';
 import { control, InstanceRecord, readInstance } from '../instance';
@@ -102,9 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: Error) => {
-    console.error(`demo: error: ${err.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) void runMain('demo', main, { exitOnError: true });
