@@ -132,3 +132,7 @@ test('the runtime (core/, cli/, lambda/) never imports lib/ or the CDK', () => {
 test('nothing outside local/, test/ and bench/ imports local/', () => {
   expect(violations((e) => !['local', 'test', 'bench'].includes(layerOf(e.from)) && e.to !== undefined && layerOf(e.to) === 'local')).toEqual([]);
 });
+
+test('local/ imports neither tools/, bench/ nor test/ (the drills and their bench wrapper live there instead)', () => {
+  expect(violations((e) => layerOf(e.from) === 'local' && e.to !== undefined && ['tools', 'bench', 'test'].includes(layerOf(e.to)))).toEqual([]);
+});
