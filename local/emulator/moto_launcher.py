@@ -5,7 +5,8 @@ unix-number `time`, `eTag` instead of `etag`, a constant sequencer and no `delet
 nothing for delete markers or for deleting one version of several; and one failing rule target
 silently stops delivery to every later rule. This launcher replaces that function and wraps
 `S3Backend.delete_object` before starting the ordinary moto server, so the local copy's rules see
-the events S3 sends on AWS ("Amazon S3 Event Notifications with EventBridge").
+the events S3 sends on AWS ("Amazon S3 Event Notifications with EventBridge"); the event itself
+is built by moto_s3_events.py.
 
 It also serialises DynamoDB writes. moto evaluates a ConditionExpression and applies the write
 without a lock while its server is threaded, so two racing conditional writes to one item can both
@@ -18,15 +19,12 @@ access log is off unless LOCAL_MOTO_DEBUG is set) and moto_state (the drills' cr
 
 Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """
-import datetime
-import itertools
 import json
 import logging
 import os
 import sys
 import threading
 import traceback
-import uuid
 from typing import Any
 
 import functools
@@ -41,71 +39,8 @@ from moto.server import main
 
 import moto_speed
 import moto_state
-
-_sequence = itertools.count(int(datetime.datetime.now().timestamp() * 1000) << 16)
-_sequence_lock = threading.Lock()
-_context = threading.local()
-
-# s3:<category>:<operation> -> the API operation AWS reports as `reason`.
-_REASONS = {
-    "s3:ObjectCreated:Put": "PutObject",
-    "s3:ObjectCreated:Post": "PostObject",
-    "s3:ObjectCreated:Copy": "CopyObject",
-    "s3:ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
-    "s3:ObjectRemoved:Delete": "DeleteObject",
-    "s3:ObjectRemoved:DeleteMarkerCreated": "DeleteObject",
-    "s3:ObjectTagging:Put": "PutObjectTagging",
-    "s3:ObjectTagging:Delete": "DeleteObjectTagging",
-    "s3:ObjectAcl:Put": "PutObjectAcl",
-    "s3:ObjectRestore:Post": "RestoreObject",
-}
-
-
-def _sequencer() -> str:
-    # S3 sequencers are hex strings that grow for successive events on one key; a global counter
-    # keeps that ordering for every key.
-    with _sequence_lock:
-        return format(next(_sequence), "X").rjust(18, "0")
-
-
-def _now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _aws_event(account_id: str, bucket: Any, event_name: str, key: Any) -> dict[str, Any]:
-    detail_type = notifications._detail_type(event_name)
-    obj: dict[str, Any] = {"key": key.name}
-    deleting = detail_type == "Object Deleted"
-    override = getattr(_context, "delete", None)
-    if not deleting:
-        obj["size"] = key.size
-        obj["etag"] = key.etag.replace('"', "")
-    version_id = override["version_id"] if deleting and override else getattr(key, "version_id", None)
-    if version_id and version_id != "null":
-        obj["version-id"] = str(version_id)
-    obj["sequencer"] = _sequencer()
-    detail: dict[str, Any] = {
-        "version": "0",
-        "bucket": {"name": bucket.name},
-        "object": obj,
-        "request-id": uuid.uuid4().hex[:16].upper(),
-        "requester": account_id,
-        "source-ip-address": "127.0.0.1",
-        "reason": _REASONS.get(event_name, event_name.split(":")[1]),
-    }
-    if deleting:
-        detail["deletion-type"] = override["deletion_type"] if override else "Permanently Deleted"
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": detail_type,
-        "source": "aws.s3",
-        "account": account_id,
-        "time": _now_iso(),
-        "region": bucket.region_name,
-        "resources": [bucket.arn],
-        "detail": detail,
-    }
+from moto_s3_events import aws_event
+from moto_s3_events import context as _context
 
 
 def _send_event_bridge_message(account_id: str, bucket: Any, event_name: str, key: Any) -> None:
@@ -123,7 +58,7 @@ def _send_event_bridge_message(account_id: str, bucket: Any, event_name: str, ke
         return
     from moto.events.models import events_backends
 
-    event = _aws_event(account_id, bucket, event_name, key)
+    event = aws_event(account_id, bucket, event_name, key)
     backend = events_backends[account_id][bucket.region_name]
     for bus in list(backend.event_buses.values()):
         for rule in list(bus.rules.values()):
