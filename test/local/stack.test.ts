@@ -26,6 +26,7 @@ import { clientConfig } from '../../core/aws-config';
 import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
 import { redrive } from '../../tools/redrive';
 import { FIXTURE_SCHEDULE_RULE } from './fixtures/app';
+import { PATTERN_EVENT, PATTERN_ROWS } from './fixtures/event-patterns';
 import { useLocalStack } from '../support/local-stack';
 
 const stack = useLocalStack({ fixture: true });
@@ -265,33 +266,10 @@ describe('rule-routed handler, end to end over the wire', () => {
 });
 
 describe('EventBridge pattern semantics (moto matcher, checked over the wire)', () => {
-  const event = {
-    version: '0',
-    id: 'e1',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '123456789012',
-    time: '2026-11-25T08:00:00Z',
-    region: 'eu-central-1',
-    resources: [],
-    detail: { bucket: { name: 'b' }, object: { key: 'uploads/a/data.csv', size: 2048 }, reason: 'PutObject' },
-  };
-  test.each<[string, Record<string, unknown>, boolean]>([
-    ['prefix', { key: [{ prefix: 'uploads/' }] }, true],
-    ['prefix miss', { key: [{ prefix: 'logs/' }] }, false],
-    ['suffix', { key: [{ suffix: '.csv' }] }, true],
-    ['wildcard', { key: [{ wildcard: 'uploads/*/data.csv' }] }, true],
-    ['wildcard miss', { key: [{ wildcard: 'uploads/*.json' }] }, false],
-    ['anything-but prefix', { key: [{ 'anything-but': { prefix: 'tmp/' } }] }, true],
-    ['anything-but list miss', { key: [{ 'anything-but': ['uploads/a/data.csv'] }] }, false],
-    ['numeric range', { size: [{ numeric: ['>', 1024, '<=', 4096] }] }, true],
-    ['numeric miss', { size: [{ numeric: ['>', 4096] }] }, false],
-    ['exists true', { size: [{ exists: true }] }, true],
-    ['exists false on a missing field', { 'version-id': [{ exists: false }] }, true],
-  ])('%s', async (_name, objectFilter, expected) => {
+  test.each<[string, Record<string, unknown>, boolean]>(PATTERN_ROWS)('%s', async (_name, objectFilter, expected) => {
     const events = client(EventBridgeClient);
     const res = await events.send(
-      new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['aws.s3'], detail: { object: objectFilter } }), Event: JSON.stringify(event) }),
+      new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['aws.s3'], detail: { object: objectFilter } }), Event: JSON.stringify(PATTERN_EVENT) }),
     );
     expect(res.Result).toBe(expected);
     events.destroy();
