@@ -43,3 +43,19 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** Thrown before any request when an item would exceed DynamoDB's 400 KB limit. */
+export class ValueTooLargeError extends Error {
+  constructor(
+    readonly key: string,
+    readonly bytes: number,
+  ) {
+    super(`value for "${key}" is ${formatSize(bytes)}; kvstore items are limited to ${formatSize(MAX_ITEM_BYTES)}`);
+    this.name = 'ValueTooLargeError';
+  }
+}
+
+export function assertItemFits(key: string, item: Record<string, unknown>): void {
+  const bytes = itemSize(item);
+  if (bytes > MAX_ITEM_BYTES) throw new ValueTooLargeError(key, bytes);
+}

@@ -8,123 +8,26 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { KVSTORE_KEY } from './kvstore-key';
-import { MAX_ITEM_BYTES, formatSize, itemSize } from './kvstore-size';
+import { InvalidKeyError, KVSTORE_KEY, keyOf, namespaceOf } from './kvstore-key';
+import { assertItemFits } from './kvstore-size';
+import { type KvItem, type KvValue, NotANumberError, describe, expiryAfter, isLive, nowSeconds, toItem } from './kvstore-item';
 
-/**
- * The kvstore client shared by the CLI and the handlers. Key design (see lib/constructs/kvstore-table):
- * pk = namespace (the key up to its first '/'), sk = the whole key. Values are JSON (string, number,
- * object). Expired items read as absent even before DynamoDB's lazy TTL deletion removes them.
- */
-export type KvValue = string | number | boolean | null | KvValue[] | { [k: string]: KvValue };
-
-export interface KvItem {
-  readonly key: string;
-  readonly value: KvValue;
-  readonly updatedAt: string;
-  /** Epoch seconds; absent when the item never expires. */
-  readonly expiresAt?: number;
-}
+export { InvalidKeyError, assertLockOrQueueName, namespaceOf, reservedKeyOf } from './kvstore-key';
+export { ValueTooLargeError, assertItemFits } from './kvstore-size';
+export type { KvItem, KvValue } from './kvstore-item';
+export { NotANumberError, expiryAfter, isLive, nowSeconds } from './kvstore-item';
 
 /** Dedupe markers live in the key's namespace under a sort-key prefix no user key can start with. */
 const MARKER_PREFIX = '~applied~';
 const NUMERIC_STRING = /^\s*-?\d{1,15}\s*$/;
 const MARKER_TTL_SECONDS = 14 * 24 * 3600;
 
-export class InvalidKeyError extends Error {
-  constructor(key: string, reason: string) {
-    super(`invalid kvstore key "${key}": ${reason}`);
-    this.name = 'InvalidKeyError';
-  }
-}
-
-/** Thrown before any request when an item would exceed DynamoDB's 400 KB limit. */
-export class ValueTooLargeError extends Error {
-  constructor(
-    readonly key: string,
-    readonly bytes: number,
-  ) {
-    super(`value for "${key}" is ${formatSize(bytes)}; kvstore items are limited to ${formatSize(MAX_ITEM_BYTES)}`);
-    this.name = 'ValueTooLargeError';
-  }
-}
-
-/** inc/dec on a value that is not a number (nor a string holding an integer). */
-export class NotANumberError extends Error {
-  constructor(
-    readonly key: string,
-    readonly actual: string,
-  ) {
-    super(`"${key}" holds ${actual}, not a number, so it cannot be incremented`);
-    this.name = 'NotANumberError';
-  }
-}
-
 /**
- * Sort keys starting with '~' are reserved for internal items (dedupe markers, lock and queue state)
- * so they can never collide with, or show up among, user keys.
+ * The kvstore client shared by the CLI and the handlers. Key design (see lib/constructs/kvstore-table):
+ * pk = namespace (the key up to its first '/'), sk = the whole key. Values are JSON (string, number,
+ * object). Expired items read as absent even before DynamoDB's lazy TTL deletion removes them.
+ * Key rules live in kvstore-key.ts, size limits in kvstore-size.ts, item lifetime in kvstore-item.ts.
  */
-const RESERVED = '~';
-
-export function namespaceOf(key: string): string {
-  if (!key || key.startsWith('/') || key.startsWith(RESERVED)) {
-    throw new InvalidKeyError(key, "keys look like namespace/name, for example deployment/total-deploys, and cannot start with '/' or '~'");
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidKeyError(JSON.stringify(key).slice(1, -1), 'control characters are not allowed');
-  if (Buffer.byteLength(key) > 1024) throw new InvalidKeyError(key.slice(0, 40) + '…', 'longer than 1024 bytes');
-  const i = key.indexOf('/');
-  return i === -1 ? key : key.slice(0, i);
-}
-
-function keyOf(key: string): Record<string, string> {
-  return { [KVSTORE_KEY.partitionKey]: namespaceOf(key), [KVSTORE_KEY.sortKey]: key };
-}
-
-/** The key of an internal item (`kind` such as 'lock') kept in the namespace of a user-chosen name. */
-export function reservedKeyOf(kind: string, name: string, suffix = ''): Record<string, string> {
-  return { [KVSTORE_KEY.partitionKey]: namespaceOf(name), [KVSTORE_KEY.sortKey]: `${RESERVED}${kind}${RESERVED}${name}${suffix}` };
-}
-
-/** Lock and queue names: valid keys without '~', which separates a name from its item suffixes. */
-export function assertLockOrQueueName(kind: string, name: string): void {
-  namespaceOf(name);
-  if (name.includes('~')) throw new InvalidKeyError(name, `${kind} names cannot contain '~'`);
-}
-
-export function assertItemFits(key: string, item: Record<string, unknown>): void {
-  const bytes = itemSize(item);
-  if (bytes > MAX_ITEM_BYTES) throw new ValueTooLargeError(key, bytes);
-}
-
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** The TTL attribute for a lifetime of `ttlSeconds`: rounded up, so a value never expires early. */
-export const expiryAfter = (ttlSeconds: number): number => Math.ceil(Date.now() / 1000 + ttlSeconds);
-
-export function isLive(item: Record<string, unknown> | undefined): boolean {
-  if (!item) return false;
-  const exp = item[KVSTORE_KEY.ttlAttribute];
-  return typeof exp !== 'number' || exp > nowSeconds();
-}
-
-function toItem(raw: Record<string, unknown>): KvItem {
-  const exp = raw[KVSTORE_KEY.ttlAttribute];
-  return {
-    key: String(raw[KVSTORE_KEY.sortKey]),
-    value: raw.value as KvValue,
-    updatedAt: String(raw.updatedAt ?? ''),
-    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
-  };
-}
-
-function describe(value: KvValue | undefined): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (Array.isArray(value)) return 'a list';
-  if (value === null || value === undefined) return 'null';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 export class KvStore {
   constructor(
     readonly doc: DynamoDBDocumentClient,
