@@ -1,30 +1,14 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EnvironmentName } from '../../lib/config';
-import { BuiltEnv, buildEnv } from './app-fixture';
+import { Json, dev, envs, replica, resourceOf, storage } from './storage-fixture';
 
 /**
- * Template-level proof of the storage layer. Every expected number below is the seed's literal
- * value, never read from lib/config.ts: changing a seed value in the code must fail a test named
- * after the requirement it breaks.
+ * Template-level proof of the storage bucket: lifecycle, replication, secure defaults and event
+ * delivery. Tables, discovery and deployment order are in storage-layer.test.ts, retention and
+ * teardown in storage-retention.test.ts; every expected number is the seed's literal value.
  */
 
-type Json = Record<string, unknown>;
-const envs: Record<EnvironmentName, BuiltEnv> = {
-  dev: buildEnv('dev', { bundle: false }),
-  staging: buildEnv('staging', { bundle: false }),
-  prod: buildEnv('prod', { bundle: false }),
-};
-const dev = envs.dev.stacks;
-const storage = Template.fromStack(dev.storage);
-const replica = Template.fromStack(dev.replicaStorage);
-
-function resourceOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): Json {
-  const id = stack.getLogicalId(construct.node.defaultChild as s3.CfnBucket);
-  return (Template.fromStack(stack).toJSON().Resources as Record<string, Json>)[id] as Json;
-}
 const storageBucket = resourceOf(dev.storage, dev.storage.bucket);
 const storageProps = storageBucket.Properties as Json;
 const lifecycleRules = (storageProps.LifecycleConfiguration as { Rules: Json[] }).Rules;
@@ -239,137 +223,4 @@ describe('Event-Driven Workflows: EventBridge enablement', () => {
       }
     },
   );
-});
-
-describe('kvstore table and tables of the layer', () => {
-  test('kvstore key design: namespace partition key pk, whole key sort key sk', () => {
-    storage.hasResourceProperties('AWS::DynamoDB::Table', {
-      TableName: 'blob-dev-kvstore',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    });
-  });
-
-  test('on-demand billing, point-in-time recovery, TTL attribute and KMS encryption on every table', () => {
-    for (const t of [storage, replica]) {
-      const tables = Object.values(t.findResources('AWS::DynamoDB::Table'));
-      expect(tables.length).toBeGreaterThanOrEqual(2);
-      for (const table of tables) {
-        const p = table.Properties as Json;
-        expect(p.BillingMode).toBe('PAY_PER_REQUEST');
-        expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-        expect(p.TimeToLiveSpecification).toEqual({ AttributeName: expect.any(String), Enabled: true });
-        expect(p.SSESpecification).toEqual(expect.objectContaining({ SSEEnabled: true, SSEType: 'KMS' }));
-      }
-    }
-    storage.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'blob-dev-kvstore', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
-  });
-});
-
-describe('prod retains data, dev can be torn down', () => {
-  const stateful = ['AWS::S3::Bucket', 'AWS::KMS::Key'];
-
-  test('prod: deletion protection on kvstore and audit tables, Retain on buckets, keys and data tables', () => {
-    const prodStorage = Template.fromStack(envs.prod.stacks.storage);
-    for (const name of ['blob-prod-kvstore', 'blob-prod-audit']) {
-      prodStorage.hasResource('AWS::DynamoDB::Table', {
-        Properties: Match.objectLike({ TableName: name, DeletionProtectionEnabled: true }),
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
-      });
-    }
-    for (const t of [prodStorage, Template.fromStack(envs.prod.stacks.replicaStorage)]) {
-      for (const type of stateful) {
-        for (const r of Object.values(t.findResources(type))) expect(r.DeletionPolicy).toBe('Retain');
-      }
-    }
-    expect(envs.prod.stacks.storage.terminationProtection).toBe(true);
-    expect(envs.prod.stacks.replicaStorage.terminationProtection).toBe(true);
-  });
-
-  test('dev: no deletion protection and Delete policies, so `cdk destroy` removes everything', () => {
-    for (const t of [storage, replica]) {
-      for (const table of Object.values(t.findResources('AWS::DynamoDB::Table'))) {
-        expect((table.Properties as Json).DeletionProtectionEnabled).toBe(false);
-        expect(table.DeletionPolicy).toBe('Delete');
-      }
-      for (const type of stateful) {
-        for (const r of Object.values(t.findResources(type))) expect(r.DeletionPolicy).toBe('Delete');
-      }
-    }
-    expect(dev.storage.terminationProtection).toBe(false);
-  });
-});
-
-describe('`cdk destroy` of dev and staging succeeds on buckets holding versions and delete markers; prod keeps retaining', () => {
-  const storageTemplates = (env: EnvironmentName) => [Template.fromStack(envs[env].stacks.storage), Template.fromStack(envs[env].stacks.replicaStorage)];
-
-  test.each(['dev', 'staging'] as const)('%s: every bucket with DeletionPolicy Delete is emptied by a Custom::S3AutoDeleteObjects first', (env) => {
-    let buckets = 0;
-    for (const t of storageTemplates(env)) {
-      const emptied = Object.values(t.findResources('Custom::S3AutoDeleteObjects')).map((r) => ((r.Properties as Json).BucketName as { Ref: string }).Ref);
-      const destroyable = Object.entries(t.findResources('AWS::S3::Bucket')).filter(([, b]) => b.DeletionPolicy === 'Delete');
-      // CloudFormation cannot delete a versioned bucket that still holds a version or delete marker.
-      expect(destroyable.every(([, b]) => (b.Properties as Json).VersioningConfiguration !== undefined)).toBe(true);
-      expect(emptied.sort()).toEqual(destroyable.map(([id]) => id).sort());
-      buckets += destroyable.length;
-    }
-    // storage, access-log (primary), replica, access-log (replica region)
-    expect(buckets).toBe(4);
-  });
-
-  test.each(['dev', 'staging'] as const)('%s: the auto-delete provider may touch only those buckets, through their bucket policies', (env) => {
-    for (const t of storageTemplates(env)) {
-      for (const r of Object.values(t.findResources('Custom::S3AutoDeleteObjects'))) {
-        const bucket = (r.Properties as Json).BucketName;
-        t.hasResourceProperties('AWS::S3::BucketPolicy', {
-          Bucket: bucket,
-          PolicyDocument: Match.objectLike({
-            Statement: Match.arrayWith([
-              Match.objectLike({
-                Effect: 'Allow',
-                Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CustomS3AutoDeleteObjectsCustomResourceProviderRole'), 'Arn'] } },
-                Action: Match.arrayWith(['s3:DeleteObject*']),
-              }),
-            ]),
-          }),
-        });
-      }
-    }
-  });
-
-  test('prod: no auto-delete resource or provider exists, and every bucket is retained', () => {
-    for (const t of storageTemplates('prod')) {
-      expect(t.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
-      expect(JSON.stringify(t.toJSON())).not.toMatch(/AutoDeleteObjects|aws-cdk:auto-delete-objects/);
-      const buckets = Object.values(t.findResources('AWS::S3::Bucket'));
-      expect(buckets).toHaveLength(2);
-      for (const b of buckets) expect([b.DeletionPolicy, b.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
-    }
-  });
-});
-
-describe('discovery: SSM parameters and outputs per environment', () => {
-  test.each(['dev', 'staging', 'prod'] as const)('%s publishes bucket, table, topic and audit table names', (env) => {
-    const t = Template.fromStack(envs[env].stacks.storage);
-    for (const name of ['bucket-name', 'kvstore-table-name', 'notification-topic-arn', 'audit-table-name']) {
-      t.hasResourceProperties('AWS::SSM::Parameter', { Name: `/blob/${env}/${name}`, Type: 'String' });
-    }
-    for (const output of ['BucketName', 'KvstoreTableName', 'NotificationTopicArn', 'AuditTableName']) t.hasOutput(output, {});
-    const r = Template.fromStack(envs[env].stacks.replicaStorage);
-    r.hasResourceProperties('AWS::SSM::Parameter', { Name: `/blob/${env}/replica-bucket-name` });
-    r.hasOutput('ReplicaBucketName', {});
-  });
-});
-
-describe('deployment order and regions', () => {
-  test.each(['dev', 'staging', 'prod'] as const)('%s: replica storage deploys before storage (cdk deploy --all)', (env) => {
-    const assembly = envs[env].app.synth();
-    const storageArtifact = assembly.getStackByName(`Blob-${env}-Storage`);
-    expect(storageArtifact.dependencies.map((d) => d.id)).toContain(`Blob-${env}-ReplicaStorage`);
-    expect(storageArtifact.environment.region).toBe('eu-central-1');
-    expect(assembly.getStackByName(`Blob-${env}-ReplicaStorage`).environment.region).toBe('us-west-2');
-  });
 });
