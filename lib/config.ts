@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES, ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters, isEnvironmentName } from '../core/environments';
+import { REPLICATED_PREFIX } from '../core/pipelines/replica-processing';
 
 /**
  * The one place environment settings live. Stacks receive an `EnvironmentConfig` and never read
@@ -20,7 +21,7 @@ export const SEED_LIFECYCLE = {
 } as const;
 
 export const SEED_REPLICATION = {
-  prefix: 'critical/',
+  prefix: REPLICATED_PREFIX,
   /** Replication Time Control: 15 minutes is the only value S3 accepts. */
   replicationTimeMinutes: 15,
   metricsThresholdMinutes: 15,

@@ -1,5 +1,6 @@
 import { PipelineContext, s3EventPattern } from './context';
-import { grantIdempotency, grantTableItems } from '../constructs/grants';
+import { grantFootprint } from './footprint';
+import { AUDIT_TRAIL, SETTING_ENV } from '../../core/pipelines';
 
 /**
  * The event types the audit trail records. S3 sends no EventBridge event for replication itself
@@ -12,11 +13,10 @@ export const AUDITED_DETAIL_TYPES = ['Object Created', 'Object Deleted', 'Object
 export function auditTrail(ctx: PipelineContext): void {
   if (!ctx.auditTable) throw new Error('audit-trail needs the audit table (primary region only)');
   const fn = ctx.eventFunction('AuditRecorder', {
-    handler: 'audit-recorder',
+    handler: AUDIT_TRAIL.handler,
     description: 'Audit trail: record every object event (who, what, when) for blob history',
     eventPattern: s3EventPattern(ctx.bucket, AUDITED_DETAIL_TYPES, [{ exists: true }]),
-    environment: { AUDIT_RETENTION_DAYS: String(ctx.config.auditRetentionDays) },
+    environment: { [SETTING_ENV.auditRetentionDays]: String(ctx.config.auditRetentionDays) },
   }).function;
-  grantTableItems(fn, ctx.auditTable, ctx.encryptionKey, 'AUDIT_TABLE');
-  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'audit-recorder');
+  grantFootprint(ctx, fn, AUDIT_TRAIL);
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantIdempotency, grantKvstoreNamespaces, grantObjectRead, grantObjectWrite, grantPublish } from '../constructs/grants';
+import { grantFootprint } from './footprint';
+import { FAN_OUT } from '../../core/pipelines';
 import { FANOUT_STAGES } from '../../core/fanout-stages';
 
 export const RAW_DATA_JSON_KEY = [{ wildcard: 'raw-data/*.json' }];
@@ -21,16 +22,12 @@ export function fanOut(ctx: PipelineContext): void {
   for (const stage of FANOUT_STAGES) {
     const id = `Fanout${stage[0]!.toUpperCase()}${stage.slice(1)}`;
     const fn = ctx.eventFunction(id, {
-      handler: `fanout-${stage}`,
+      handler: FAN_OUT[stage].handler,
       description: DESCRIPTIONS[stage],
       eventPattern: s3EventPattern(ctx.bucket, ['Object Created'], RAW_DATA_JSON_KEY),
       timeout: Duration.minutes(2),
     }).function;
-    grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['raw-data/'] });
     // Any stage may be the one that completes the join, so each can write the merged document.
-    grantObjectWrite(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['processed-data/'] });
-    grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['fanout', 'notified']);
-    grantPublish(fn, ctx.notificationTopic, ctx.encryptionKey);
-    grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, `fanout-${stage}`);
+    grantFootprint(ctx, fn, FAN_OUT[stage]);
   }
 }

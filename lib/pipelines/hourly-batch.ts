@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { PipelineContext } from './context';
-import { grantKvstoreNamespaces, grantList, grantObjectDelete, grantObjectRead } from '../constructs/grants';
+import { grantFootprint } from './footprint';
+import { HOURLY_BATCH } from '../../core/pipelines';
 
 /**
  * Pattern 3: at minute 5 of every hour, process uploads/<previous hour>/ (five minutes lets
@@ -9,15 +10,11 @@ import { grantKvstoreNamespaces, grantList, grantObjectDelete, grantObjectRead }
  */
 export function hourlyBatch(ctx: PipelineContext): void {
   const fn = ctx.eventFunction('HourlyBatch', {
-    handler: 'hourly-batch',
+    handler: HOURLY_BATCH.handler,
     description: 'Pattern 3: hourly batch over uploads/YYYY-MM-DD-HH/, summary in batch/processed-<hour>',
     schedule: events.Schedule.cron({ minute: '5' }),
     memorySize: ctx.config.processorMemoryMb,
     timeout: Duration.minutes(15),
   }).function;
-  const uploads = { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['uploads/'] };
-  grantList(fn, uploads);
-  grantObjectRead(fn, uploads);
-  grantObjectDelete(fn, uploads);
-  grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['batch']);
+  grantFootprint(ctx, fn, HOURLY_BATCH);
 }

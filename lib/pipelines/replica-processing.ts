@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantKvstoreNamespaces, grantIdempotency, grantObjectRead } from '../constructs/grants';
-import { SEED_REPLICATION } from '../config';
+import { grantFootprint } from './footprint';
+import { REPLICA_PROCESSING, REPLICATED_PREFIX } from '../../core/pipelines';
 
 /**
  * Pattern 4 (replica region): replicated critical/ objects appear there as Object Created events of
@@ -9,12 +9,10 @@ import { SEED_REPLICATION } from '../config';
  */
 export function replicaProcessing(ctx: PipelineContext): void {
   const fn = ctx.eventFunction('ReplicaProcessor', {
-    handler: 'replica-processor',
+    handler: REPLICA_PROCESSING.handler,
     description: 'Pattern 4: process replicated critical/ objects in the replica region',
-    eventPattern: s3EventPattern(ctx.bucket, ['Object Created'], [{ prefix: SEED_REPLICATION.prefix }]),
+    eventPattern: s3EventPattern(ctx.bucket, ['Object Created'], [{ prefix: REPLICATED_PREFIX }]),
     timeout: Duration.minutes(5),
   }).function;
-  grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: [SEED_REPLICATION.prefix] });
-  grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['replica']);
-  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'replica-processor');
+  grantFootprint(ctx, fn, REPLICA_PROCESSING);
 }

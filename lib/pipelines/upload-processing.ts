@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PipelineContext, s3EventPattern } from './context';
-import { grantIdempotency, grantKvstoreNamespaces, grantObjectRead, grantPublish } from '../constructs/grants';
+import { grantFootprint } from './footprint';
+import { UPLOAD_PROCESSING } from '../../core/pipelines';
 
 /**
  * Matches uploads/**.csv at any depth (EventBridge wildcard: `*` spans `/`; moto supports it too).
@@ -15,15 +16,12 @@ export const UPLOADS_CSV_KEY = [{ wildcard: 'uploads/*.csv' }, { wildcard: 'uplo
 export function uploadProcessing(ctx: PipelineContext): void {
   if (!ctx.notificationTopic) throw new Error('upload-processing needs the notification topic (primary region only)');
   const fn = ctx.eventFunction('UploadProcessor', {
-    handler: 'upload-processor',
+    handler: UPLOAD_PROCESSING.handler,
     description: 'Pattern 1: analyse uploads/**.csv (streamed), store analysis/<key>, notify',
     eventPattern: s3EventPattern(ctx.bucket, ['Object Created'], UPLOADS_CSV_KEY),
     // Streaming keeps memory flat; the size mostly buys CPU for parsing.
     memorySize: ctx.config.processorMemoryMb,
     timeout: Duration.minutes(15),
   }).function;
-  grantObjectRead(fn, { bucket: ctx.bucket, key: ctx.encryptionKey, prefixes: ['uploads/'] });
-  grantKvstoreNamespaces(fn, ctx.kvstoreTable, ctx.encryptionKey, ['analysis', 'notified']);
-  grantPublish(fn, ctx.notificationTopic, ctx.encryptionKey);
-  grantIdempotency(fn, ctx.idempotencyTable, ctx.encryptionKey, 'upload-processor');
+  grantFootprint(ctx, fn, UPLOAD_PROCESSING);
 }
