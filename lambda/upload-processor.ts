@@ -1,4 +1,6 @@
-import { NOTIFIED_MARKER_TTL_SECONDS, onceKey, setIfNewer } from './shared/exactly-once';
+import { NOTIFIED_MARKER_TTL_SECONDS, setIfNewer } from './shared/exactly-once';
+import { namespaced } from './shared/footprint';
+import { UPLOAD_PROCESSING } from '../core/pipelines';
 import { analyzeCsvStream } from './csv/analyze';
 import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succeededRecord, toKvValue } from './csv/analysis-record';
 import { CsvFormatError } from './csv/insights';
@@ -11,7 +13,9 @@ import { ObjectGoneError, kvstore, logger, metrics, notifyOnce, objectEventHandl
  * cannot be analysed is recorded as a failed analysis with its reason and notified; only transient
  * AWS errors throw (and are retried, then dead-lettered).
  */
-export const handler = objectEventHandler('upload-processor', async ({ identity, event }) => {
+const keys = namespaced(UPLOAD_PROCESSING);
+
+export const handler = objectEventHandler(UPLOAD_PROCESSING.handler, async ({ identity, event }) => {
   let record: AnalysisRecord;
   try {
     const { body } = await openObject(identity);
@@ -22,7 +26,7 @@ export const handler = objectEventHandler('upload-processor', async ({ identity,
     logger.warn('analysis failed', { reason: err.message });
   }
   const { applied: written } = await setIfNewer(kvstore(), [{ key: analysisKey(identity.key), value: toKvValue(record) }], event);
-  const outcome = await notifyOnce(onceKey('notified', 'analysis', identityKey(identity)), analysisNotification(record), {
+  const outcome = await notifyOnce(keys.once('notified', 'analysis', identityKey(identity)), analysisNotification(record), {
     owner: identityKey(identity),
     ttlSeconds: NOTIFIED_MARKER_TTL_SECONDS,
   });

@@ -1,3 +1,5 @@
+import { UPLOAD_PROCESSING } from '../../core/pipelines';
+import { namespaced } from '../shared/footprint';
 import type { KvValue } from '../../core/kvstore';
 import type { ObjectIdentity } from '../../core/s3-events';
 import type { ColumnInsights } from './insights';
@@ -21,8 +23,11 @@ interface AnalysisCommon {
 /** DynamoDB items stop at 400 KB; the record stays well below so the write never fails on size. */
 export const MAX_RECORD_BYTES = 300 * 1024;
 
+const keys = namespaced(UPLOAD_PROCESSING);
+
+/** Where the analysis of an object is stored: analysis/<key>, in upload-processing's namespaces. */
 export function analysisKey(objectKey: string): string {
-  return `analysis/${objectKey}`;
+  return keys.key('analysis', objectKey);
 }
 
 export function succeededRecord(id: ObjectIdentity, result: StreamAnalysis, now = new Date()): AnalysisRecord {

@@ -9,6 +9,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../../core/aws-config';
+import { RESOURCE_ENV } from '../../core/pipelines/descriptor';
 import { OnceOutcome, publishOnce } from './exactly-once';
 import { KvStore, KvValue } from '../../core/kvstore';
 import { ObjectIdentity, S3Event, identityKey, objectIdentity, parseS3Event } from '../../core/s3-events';
@@ -53,7 +54,7 @@ export const clients = {
 let persistence: DynamoDBPersistenceLayer | undefined;
 function persistenceStore(): DynamoDBPersistenceLayer {
   return (persistence ??= new DynamoDBPersistenceLayer({
-    tableName: requireEnv('IDEMPOTENCY_TABLE'),
+    tableName: requireEnv(RESOURCE_ENV.idempotencyTable),
     awsSdkV3Client: clients.dynamodb,
   }));
 }
@@ -104,7 +105,7 @@ export function idempotentHandler<E, R extends Record<string, unknown> | void>(
       persistenceStore: persistenceStore(),
       config,
       // The role may touch only records under this prefix (dynamodb:LeadingKeys, grantIdempotency).
-      keyPrefix: requireEnv('IDEMPOTENCY_KEY_PREFIX'),
+      keyPrefix: requireEnv(RESOURCE_ENV.idempotencyKeyPrefix),
     });
     try {
       return await idempotent({ idem: `${name}:${keyOf(input)}`, payload: input }, context);
@@ -142,14 +143,14 @@ export function objectEventHandler<R extends Record<string, unknown> | void>(
 /** The kvstore table of this region (KVSTORE_TABLE). */
 let kv: KvStore | undefined;
 export function kvstore(): KvStore {
-  return (kv ??= new KvStore(clients.doc, requireEnv('KVSTORE_TABLE')));
+  return (kv ??= new KvStore(clients.doc, requireEnv(RESOURCE_ENV.kvstore)));
 }
 
 /** Publishes to the notification topic (TOPIC_ARN); `dedupId` lets consumers drop a repeat. */
 export async function publish(message: Notification, dedupId?: string): Promise<string | undefined> {
   const res = await clients.sns.send(
     new PublishCommand({
-      TopicArn: requireEnv('TOPIC_ARN'),
+      TopicArn: requireEnv(RESOURCE_ENV.topic),
       // SNS caps subjects at 100 characters.
       Subject: message.subject.slice(0, 100),
       Message: JSON.stringify(message.body),
