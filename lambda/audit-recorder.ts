@@ -1,6 +1,10 @@
 import { auditEventKey, auditRecordFromEvent, recordAuditEvent } from '../core/audit';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { clients, metrics, objectEventHandler, requireEnv } from './shared/kit';
+import { clients, metrics, objectEventHandler } from './shared/kit';
+import { env } from './shared/footprint';
+import { AUDIT_TRAIL, RESOURCE_ENV, SETTING_ENV } from '../core/pipelines';
+
+const config = env(AUDIT_TRAIL);
 
 /**
  * Audit trail: one record per object event (created, deleted, restore completed) with key,
@@ -8,11 +12,11 @@ import { clients, metrics, objectEventHandler, requireEnv } from './shared/kit';
  * event, not the object version: a version's creation and its deletion are two records.
  */
 export const handler = objectEventHandler(
-  'audit-recorder',
+  AUDIT_TRAIL.handler,
   async ({ event }) => {
-    const retentionDays = Number(requireEnv('AUDIT_RETENTION_DAYS'));
+    const retentionDays = Number(config.get(SETTING_ENV.auditRetentionDays));
     const record = auditRecordFromEvent(event, retentionDays);
-    const recorded = await recordAuditEvent(clients.doc, requireEnv('AUDIT_TABLE'), record);
+    const recorded = await recordAuditEvent(clients.doc, config.get(RESOURCE_ENV.auditTable), record);
     metrics.addMetric('AuditRecords', MetricUnit.Count, recorded ? 1 : 0);
     return { recorded, eventType: record.eventType, key: record.key };
   },

@@ -1,7 +1,9 @@
 import { BatchSummary, batchHourFromEvent, runHourlyBatch } from './batch/hourly';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { clients, kvstore, logger, metrics, requireEnv } from './shared/kit';
+import { clients, kvstore, logger, metrics } from './shared/kit';
+import { env } from './shared/footprint';
+import { HOURLY_BATCH, RESOURCE_ENV } from '../core/pipelines';
 
 /** Stop with a minute to spare so the retry, not a timeout, picks up the rest. */
 const SAFETY_MS = 60_000;
@@ -17,14 +19,14 @@ const SAFETY_MS = 60_000;
  */
 export async function handler(raw: unknown, context?: Context): Promise<{ summary: BatchSummary }> {
   const hour = batchHourFromEvent(raw);
-  logger.appendKeys({ handler: 'hourly-batch', hour });
+  logger.appendKeys({ handler: HOURLY_BATCH.handler, hour });
   if (context?.awsRequestId) logger.addContext(context);
   try {
     const summary = await runHourlyBatch(
       {
         s3: clients.s3,
         kv: kvstore(),
-        bucket: requireEnv('BUCKET_NAME'),
+        bucket: env(HOURLY_BATCH).get(RESOURCE_ENV.bucket),
         shouldStop: () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < SAFETY_MS,
       },
       hour,

@@ -1,4 +1,6 @@
 import { setIfNewer } from './shared/exactly-once';
+import { namespaced } from './shared/footprint';
+import { REPLICA_PROCESSING } from '../core/pipelines';
 import { digestStream } from './shared/stream-digest';
 import { ObjectGoneError, kvstore, logger, objectEventHandler, openObject } from './shared/kit';
 
@@ -7,7 +9,9 @@ import { ObjectGoneError, kvstore, logger, objectEventHandler, openObject } from
  * (checksum, size, lines) in that region's kvstore as replica/<key>, so consumers there read local
  * results with local latency, and the primary's outage does not hide them.
  */
-export const handler = objectEventHandler('replica-processor', async ({ identity, event }) => {
+const keys = namespaced(REPLICA_PROCESSING);
+
+export const handler = objectEventHandler(REPLICA_PROCESSING.handler, async ({ identity, event }) => {
   let value: Record<string, string | number>;
   try {
     const digest = await digestStream((await openObject(identity)).body);
@@ -17,6 +21,6 @@ export const handler = objectEventHandler('replica-processor', async ({ identity
     value = { status: 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
     logger.warn('replica object gone before processing', { reason: err.message });
   }
-  const { applied: written } = await setIfNewer(kvstore(), [{ key: `replica/${identity.key}`, value }], event);
+  const { applied: written } = await setIfNewer(kvstore(), [{ key: keys.key('replica', identity.key), value }], event);
   return { status: String(value.status), written, region: event.region };
 });

@@ -3,7 +3,9 @@ import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { analyzeCsvStream } from '../csv/analyze';
 import { CsvFormatError } from '../csv/insights';
-import { onceKey, recordOnce } from '../shared/exactly-once';
+import { recordOnce } from '../shared/exactly-once';
+import { namespaced } from '../shared/footprint';
+import { HOURLY_BATCH } from '../../core/pipelines';
 import { KvStore, KvValue } from '../../core/kvstore';
 
 /**
@@ -50,9 +52,12 @@ export function batchHourFromEvent(raw: unknown, now = new Date()): string {
   return previousHour(t === undefined ? now : typeof t === 'number' ? new Date(t * 1000) : t);
 }
 
-export const hourPrefix = (hour: string) => `uploads/${hour}/`;
-export const summaryKey = (hour: string) => `batch/processed-${hour}`;
-const markerPrefix = (hour: string) => `batch/${hour}/done/`;
+/** Keys in HOURLY_BATCH's footprint only: objects under its one prefix (uploads/), kvstore under batch/. */
+const [UPLOADS] = HOURLY_BATCH.objects.list!;
+const keys = namespaced(HOURLY_BATCH);
+export const hourPrefix = (hour: string) => `${UPLOADS}${hour}/`;
+export const summaryKey = (hour: string) => keys.key('batch', `processed-${hour}`);
+const markerPrefix = (hour: string) => keys.key('batch', hour, 'done', '');
 
 export interface ObjectResult {
   readonly key: string;
@@ -130,7 +135,7 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
     if (deps.shouldStop?.()) throw new BatchIncompleteError(hour, done);
     const versionId = await currentVersion(s3, bucket, key);
     if (versionId === undefined) continue;
-    const marker = onceKey('batch', hour, 'done', `${key}#${versionId}`);
+    const marker = keys.once('batch', hour, 'done', `${key}#${versionId}`);
     let result = (await kv.get(marker))?.value as ObjectResult | undefined;
     if (!result) {
       const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));

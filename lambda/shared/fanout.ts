@@ -1,11 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { NOTIFIED_MARKER_TTL_SECONDS, markJoined, onceKey, publishOnce, readJoin, recordStage } from './exactly-once';
+import { NOTIFIED_MARKER_TTL_SECONDS, markJoined, publishOnce, readJoin, recordStage } from './exactly-once';
+import { env, namespaced } from './footprint';
+import { FAN_OUT, RESOURCE_ENV } from '../../core/pipelines';
 import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
 import { MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../fanout/stages';
 import type { KvValue } from '../../core/kvstore';
 import { identityKey, ObjectIdentity } from '../../core/s3-events';
-import { clients, kvstore, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText, requireEnv } from './kit';
+import { clients, kvstore, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText } from './kit';
 
 /**
  * One handler factory for the three parallel stages of pattern 2. Each stage stores its partial
@@ -13,7 +15,8 @@ import { clients, kvstore, logger, metrics, notifyOnce, ObjectGoneError, objectE
  * writes the merged document to processed-data/ and notifies, each exactly once.
  */
 export function fanoutStageHandler(stage: FanoutStage) {
-  return objectEventHandler(`fanout-${stage}`, async ({ identity, event }) => {
+  const descriptor = FAN_OUT[stage];
+  return objectEventHandler(descriptor.handler, async ({ identity, event }) => {
     let result: KvValue;
     try {
       const text = await readObjectText(identity, MAX_DOCUMENT_BYTES);
@@ -23,7 +26,7 @@ export function fanoutStageHandler(stage: FanoutStage) {
       // Recorded, not dropped: the merged document says why this stage could not run.
       result = stage === 'validate' ? { valid: false, errors: [err.message] } : { error: err.message };
     }
-    const table = requireEnv('KVSTORE_TABLE');
+    const table = env(descriptor).get(RESOURCE_ENV.kvstore);
     const outcome = await recordStage(clients.doc, table, identity, stage, result);
     metrics.addMetric('FanoutStagesRecorded', MetricUnit.Count, outcome.recorded ? 1 : 0);
     // A retry of the winner (or a duplicate arriving after the set completed) finishes the join: every
@@ -35,6 +38,9 @@ export function fanoutStageHandler(stage: FanoutStage) {
   });
 }
 
+/** The stages share one footprint: the join, the merged-document claim and the notification are in its namespaces. */
+const keys = namespaced(FAN_OUT.validate);
+
 async function aggregate(identity: ObjectIdentity, table: string): Promise<{ outputKey: string; status: string; notified: boolean }> {
   const state = await readJoin(clients.doc, table, identity);
   const merged = mergeStages(identity, state.stages as Record<FanoutStage, KvValue>);
@@ -43,7 +49,7 @@ async function aggregate(identity: ObjectIdentity, table: string): Promise<{ out
   // and the marker rewrites identical bytes as one extra noncurrent version, nothing more.
   const owner = identityKey(identity);
   const once = { owner, ttlSeconds: NOTIFIED_MARKER_TTL_SECONDS };
-  await publishOnce(kvstore(), onceKey('notified', 'fanout-merged', owner), once, async () => {
+  await publishOnce(kvstore(), keys.once('notified', 'fanout-merged', owner), once, async () => {
     const res = await clients.s3.send(
       new PutObjectCommand({
         Bucket: identity.bucket,
@@ -59,7 +65,7 @@ async function aggregate(identity: ObjectIdentity, table: string): Promise<{ out
   });
   const summary = { status: merged.status, source: merged.source, outputKey, stages: [...FANOUT_STAGES] };
   await markJoined(clients.doc, table, identity, JSON.parse(JSON.stringify(summary)) as KvValue);
-  const outcome = await notifyOnce(onceKey('notified', 'fanout', owner), {
+  const outcome = await notifyOnce(keys.once('notified', 'fanout', owner), {
     event: merged.status === 'processed' ? 'fanout.processed' : 'fanout.rejected',
     subject: `${merged.status === 'processed' ? 'Processed' : 'Rejected'} ${identity.key}`,
     body: { ...summary, errors: merged.validation.errors ?? [], recordCount: merged.validation.recordCount },
