@@ -1,3 +1,4 @@
+import { ARTIFACTS } from '../core/pipelines';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from './scenarios/artifacts';
 import { RollbackRef, rollbackKey } from '../core/rollback';
@@ -12,7 +13,7 @@ import { headObject, kvstore, logger, metrics, notifyOnce, objectEventHandler } 
  * can be minted whenever one is needed (tools/rollback-link.ts) instead of storing a URL that
  * expires.
  */
-export const handler = objectEventHandler('artifacts-deploy', async ({ identity, event }) => {
+export const handler = objectEventHandler(ARTIFACTS.handler, async ({ identity, event }) => {
   const artifact = parseArtifactKey(identity.key);
   if (!artifact) return { skipped: true };
   if (!identity.versionId) throw new Error(`event for ${identity.key} has no version-id: the bucket must be versioned for rollback references`);

@@ -1,3 +1,4 @@
+import { CODEGEN } from '../core/pipelines';
 import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createHash } from 'node:crypto';
@@ -23,7 +24,7 @@ import { clients, kvstore, logger, metricName, metrics, objectEventHandler, open
  * Scenario 1: validates each component uploaded under codegen/session-<id>/ and, once the
  * session's expected components are all present and valid, merges them into merged/ exactly once.
  */
-export const handler = objectEventHandler('codegen-validate', async ({ identity, event }) => {
+export const handler = objectEventHandler(CODEGEN.handler, async ({ identity, event }) => {
   const target = parseCodegenKey(identity.key);
   if (!target) {
     // The rule cannot AND a prefix with an exclusion on the same field; merged/ output lands here.

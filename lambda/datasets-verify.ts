@@ -1,3 +1,4 @@
+import { DATASETS_VERIFY } from '../core/pipelines';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parquetMetadataAsync } from 'hyparquet';
 import {
@@ -32,7 +33,7 @@ async function parquetRows(identity: ObjectIdentity, size: number): Promise<numb
   return Number(meta.num_rows);
 }
 
-export const handler = objectEventHandler('datasets-verify', async ({ identity, event }) => {
+export const handler = objectEventHandler(DATASETS_VERIFY.handler, async ({ identity, event }) => {
   const dataset = parseDatasetKey(identity.key);
   if (!dataset) return { skipped: true };
   const head = await headObject(identity);

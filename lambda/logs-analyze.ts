@@ -17,7 +17,11 @@ import {
   previousHour,
 } from './scenarios/log-analysis';
 import { incrementOnce } from './shared/exactly-once';
-import { clients, kvstore, logger, metrics, notifyOnce, openObject, requireEnv } from './shared/kit';
+import { clients, kvstore, logger, metrics, notifyOnce, openObject } from './shared/kit';
+import { env, namespaced } from './shared/footprint';
+import { LOG_ANALYSIS, RESOURCE_ENV, SETTING_ENV } from '../core/pipelines';
+
+const keys = namespaced(LOG_ANALYSIS);
 
 /**
  * Scenario 2: hourly, collects the ERROR lines of logs/<hour>/*.log into
@@ -35,8 +39,8 @@ const eventSchema = z.object({
   detail: z.object({ hour: z.string().optional() }).passthrough().optional(),
 });
 
-const ALERT_COUNTER = 'alert/error-spike';
-const alertRecordKey = (hour: string) => `alert/error-spike-${hour}`;
+const ALERT_COUNTER = keys.key('alert', 'error-spike');
+const alertRecordKey = (hour: string) => keys.key('alert', `error-spike-${hour}`);
 
 async function* keysOfHour(bucket: string, hour: string): AsyncGenerator<string> {
   let token: string | undefined;
@@ -73,10 +77,11 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   if (!parsed.success) throw new Error(`malformed scheduled event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const ev = parsed.data;
   const hour = assertHour(ev.hour ?? ev.detail?.hour ?? previousHour(ev.time ? new Date(ev.time) : new Date()));
-  const bucket = requireEnv('BUCKET_NAME');
-  const engine = process.env.LOG_ANALYSIS_ENGINE === 'select' ? 'select' : 'stream';
-  const threshold = Number(requireEnv('ERROR_SPIKE_THRESHOLD'));
-  const concurrency = Math.max(1, Number(process.env.LOG_ANALYSIS_CONCURRENCY ?? 4));
+  const config = env(LOG_ANALYSIS);
+  const bucket = config.get(RESOURCE_ENV.bucket);
+  const engine = config.optional(SETTING_ENV.logAnalysisEngine) === 'select' ? 'select' : 'stream';
+  const threshold = Number(config.get(SETTING_ENV.errorSpikeThreshold));
+  const concurrency = Math.max(1, Number(config.optional(SETTING_ENV.logAnalysisConcurrency) ?? 4));
   logger.appendKeys({ hour, engine });
 
   const body = new PassThrough();

@@ -1,3 +1,4 @@
+import { MODELS_LINEAGE } from '../core/pipelines';
 import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from './scenarios/datasets';
 import { setIfNewer } from './shared/exactly-once';
 import { headObject, kvstore, logger, objectEventHandler } from './shared/kit';
@@ -7,7 +8,7 @@ import { headObject, kvstore, logger, objectEventHandler } from './shared/kit';
  * so "models of dataset v1.0.0" and "dataset of model v1.0/model.pkl" are one kvstore Query/Get
  * each instead of listing the bucket and reading every object's metadata.
  */
-export const handler = objectEventHandler('models-lineage', async ({ identity, event }) => {
+export const handler = objectEventHandler(MODELS_LINEAGE.handler, async ({ identity, event }) => {
   const model = parseModelKey(identity.key);
   if (!model) return { skipped: true };
   const head = await headObject(identity);

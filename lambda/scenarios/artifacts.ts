@@ -1,3 +1,5 @@
+import { ARTIFACTS } from '../../core/pipelines';
+import { namespaced } from '../shared/footprint';
 /**
  * Scenario 3, CI/CD artifacts: artifacts/<version>/<file> with user metadata `version` and
  * `commit`. Deploy state lives in the kvstore `deployment/` namespace.
@@ -14,11 +16,12 @@ export function parseArtifactKey(key: string): ArtifactKey | undefined {
   return version && file ? { version, file } : undefined;
 }
 
-export const LATEST_VERSION = 'deployment/latest-version';
-export const LATEST_COMMIT = 'deployment/latest-commit';
-export const TOTAL_DEPLOYS = 'deployment/total-deploys';
+const keys = namespaced(ARTIFACTS);
+export const LATEST_VERSION = keys.key('deployment', 'latest-version');
+export const LATEST_COMMIT = keys.key('deployment', 'latest-commit');
+export const TOTAL_DEPLOYS = keys.key('deployment', 'total-deploys');
 /** One record per deployed object version: the audit entry and the notification outbox. */
-export const deployLogKey = (a: ArtifactKey, versionId: string): string => `deployment/log/${a.version}/${a.file}@${versionId}`;
+export const deployLogKey = (a: ArtifactKey, versionId: string): string => keys.key('deployment', 'log', a.version, `${a.file}@${versionId}`);
 
 export type DeployMetadata = { readonly version: string; readonly commit: string };
 

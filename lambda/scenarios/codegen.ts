@@ -1,11 +1,15 @@
 import * as z from 'zod';
 import { checkSyntax, SyntaxStatus } from './syntax-check';
+import { CODEGEN } from '../../core/pipelines';
+import { namespaced } from '../shared/footprint';
 
 /**
  * Scenario 1, multi-agent code generation. Agents 1–4 upload components under
  * codegen/session-<id>/; agent 5's "validate and merge" is this pipeline. Pure decisions only.
  */
-export const CODEGEN_PREFIX = 'codegen/session-';
+export const CODEGEN_PREFIX = CODEGEN.objects.read![0]!;
+/** Per-session kvstore records share the object layout, in the codegen namespace. */
+const keys = namespaced(CODEGEN);
 /** The seed's four generated files (agent 5 merges them; it does not upload a component). */
 export const DEFAULT_COMPONENTS: readonly string[] = ['api.py', 'models.py', 'tests.py', 'README.md'];
 export const MANIFEST_FILE = 'manifest.json';
@@ -32,8 +36,8 @@ export function parseCodegenKey(key: string): CodegenKey | undefined {
 }
 
 export const sessionPrefix = (session: string): string => `codegen/session-${session}/`;
-export const statusKey = (k: CodegenKey): string => `${sessionPrefix(k.session)}${k.file}`;
-export const mergeRecordKey = (session: string): string => `${sessionPrefix(session)}${MERGED}`;
+export const statusKey = (k: CodegenKey): string => keys.key('codegen', `session-${k.session}`, k.file);
+export const mergeRecordKey = (session: string): string => keys.key('codegen', `session-${session}`, MERGED);
 export const mergedObjectKey = (session: string, file: string): string => `${sessionPrefix(session)}${MERGED}/${file}`;
 
 export interface ComponentStatus {

@@ -3,6 +3,11 @@ import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { pipeline } from 'node:stream/promises';
 import { Transform, Writable } from 'node:stream';
+import { DATASETS_VERIFY, MODELS_LINEAGE } from '../../core/pipelines';
+import { namespaced } from '../shared/footprint';
+
+const verifyKeys = namespaced(DATASETS_VERIFY);
+const lineageKeys = namespaced(MODELS_LINEAGE);
 
 /**
  * Scenario 4, dataset version control and lineage. datasets/<version>/<file> carry metadata
@@ -21,13 +26,13 @@ function versioned(prefix: string, key: string): VersionedKey | undefined {
 export const parseDatasetKey = (key: string) => versioned('datasets', key);
 export const parseModelKey = (key: string) => versioned('models', key);
 
-export const datasetStatusKey = (d: VersionedKey): string => `dataset/${d.version}/${d.file}`;
-export const mismatchAlertKey = (d: VersionedKey, versionId: string): string => `alert/dataset-mismatch/${d.version}/${d.file}@${versionId}`;
+export const datasetStatusKey = (d: VersionedKey): string => verifyKeys.key('dataset', d.version, d.file);
+export const mismatchAlertKey = (d: VersionedKey, versionId: string): string => verifyKeys.key('alert', 'dataset-mismatch', d.version, `${d.file}@${versionId}`);
 /** "<ver>/<file>" of models/<ver>/<file>: the name a model is known by in lineage keys. */
 export const modelName = (m: VersionedKey): string => `${m.version}/${m.file}`;
-export const datasetModelsPrefix = (datasetVersion: string): string => `lineage/dataset/${datasetVersion}/models/`;
+export const datasetModelsPrefix = (datasetVersion: string): string => lineageKeys.key('lineage', 'dataset', datasetVersion, 'models', '');
 export const datasetModelKey = (datasetVersion: string, m: VersionedKey): string => `${datasetModelsPrefix(datasetVersion)}${modelName(m)}`;
-export const modelLineageKey = (m: VersionedKey): string => `lineage/model/${modelName(m)}`;
+export const modelLineageKey = (m: VersionedKey): string => lineageKeys.key('lineage', 'model', modelName(m));
 
 export type RowCounting = 'csv' | 'jsonl' | 'parquet' | 'none';
 

@@ -1,3 +1,4 @@
+import { LOG_ANALYSIS } from '../../core/pipelines';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -34,8 +35,11 @@ export function previousHour(at: Date): string {
   return formatHour(new Date(at.getTime() - 3600_000));
 }
 
-export const logPrefix = (hour: string): string => `logs/${hour}/`;
-export const errorsKey = (hour: string): string => `analytics/errors-${hour}.json`;
+/** Objects in LOG_ANALYSIS's footprint only: it lists and reads logs/, writes analytics/errors-. */
+const [LOGS] = LOG_ANALYSIS.objects.list!;
+const [ERRORS] = LOG_ANALYSIS.objects.write!;
+export const logPrefix = (hour: string): string => `${LOGS}${hour}/`;
+export const errorsKey = (hour: string): string => `${ERRORS}${hour}.json`;
 
 /** agent-<n>.log → "agent-<n>"; other .log names are analysed too, under their base name. */
 export function agentOf(key: string): string {
