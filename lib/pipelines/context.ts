@@ -1,22 +1,13 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { EventFunction, EventFunctionProps } from '../constructs/event-function';
+import type { StateRefs } from '../stacks/state-refs';
 
 /** What every pipeline module receives: the stateful resources of its region, and a factory. */
-export interface PipelineContext {
+export interface PipelineContext extends StateRefs {
   readonly scope: Construct;
   readonly config: EnvironmentConfig;
-  readonly bucket: s3.IBucket;
-  readonly encryptionKey: kms.IKey;
-  readonly kvstoreTable: dynamodb.ITable;
-  readonly idempotencyTable: dynamodb.ITable;
-  readonly auditTable?: dynamodb.ITable;
-  readonly notificationTopic?: sns.ITopic;
-  readonly operationsTopic: sns.ITopic;
   /** Every function created so far through eventFunction(), in order (observability reads it last). */
   readonly functions: readonly EventFunction[];
   /** Creates an EventFunction with the environment's retention, alarms and common variables. */

@@ -1,9 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../local/emulator/moto';
 
 /**
  * MiniStack (PyPI `ministack`, pinned in tools/requirements-ministack.txt) as an independent AWS
@@ -87,18 +87,6 @@ export function ensureMiniStackInstalled(): void {
   if (!existsSync(VENV_PYTHON)) throw new Error(`MiniStack's virtualenv has no interpreter at ${VENV_PYTHON}`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** GET over TLS trusting exactly MiniStack's certificate; resolves to status and body. */
 function getTls(url: string, ca: string): Promise<{ status: number; body: string }> {

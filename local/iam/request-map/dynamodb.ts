@@ -1,5 +1,5 @@
 import type { AuthzRequest } from '../evaluate';
-import { IncomingCall, MapContext, MappedCall, header, viaService } from './types';
+import { IncomingCall, MapContext, MappedCall, jsonCall, viaService } from './types';
 
 /**
  * DynamoDB JSON requests → actions per table, with dynamodb:LeadingKeys (the partition-key values
@@ -60,13 +60,7 @@ function tableRef(nameOrArn: string, region: string, account: string): { name: s
 }
 
 export function mapDynamoDB(call: IncomingCall, ctx: MapContext): MappedCall {
-  const operation = (header(call, 'x-amz-target') ?? '').split('.').pop() ?? '';
-  let body: Body = {};
-  try {
-    body = JSON.parse(call.body?.toString('utf8') || '{}') as Body;
-  } catch {
-    /* an unparseable body is authorized on the table alone; DynamoDB itself answers SerializationException */
-  }
+  const { operation, body } = jsonCall(call) as { operation: string; body: Body };
   const account = ctx.directory.accountId;
   const checks: AuthzRequest[] = [];
   const tablesTouched = new Map<string, { name: string; region: string }>(); // ARN → table, for the KMS check

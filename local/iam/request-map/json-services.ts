@@ -1,5 +1,5 @@
 import type { AuthzRequest } from '../evaluate';
-import { IncomingCall, MapContext, MappedCall, header } from './types';
+import { IncomingCall, MapContext, MappedCall, jsonCall } from './types';
 
 /**
  * AWS JSON-protocol services other than DynamoDB (KMS, SSM, EventBridge, SQS, CloudWatch Logs, and
@@ -114,13 +114,7 @@ function eventBusName(bus: string): string {
 }
 
 export function mapJsonService(call: IncomingCall, ctx: MapContext): MappedCall {
-  const operation = (header(call, 'x-amz-target') ?? '').split('.').pop() ?? '';
-  let body: Body = {};
-  try {
-    body = JSON.parse(call.body?.toString('utf8') || '{}') as Body;
-  } catch {
-    /* authorized on the operation alone; the service answers the malformed body itself */
-  }
+  const { operation, body } = jsonCall(call) as { operation: string; body: Body };
   const account = ctx.directory.accountId;
   const r = call.region;
   const one = (action: string, resource: string, extra: Record<string, string | string[]> = {}): MappedCall => ({

@@ -29,6 +29,20 @@ export interface MapContext {
   readonly common: Readonly<Record<string, ContextValue>>;
 }
 
+/**
+ * The operation (X-Amz-Target's suffix) and parsed body of a JSON-protocol call. An unparseable body
+ * is authorized on what the operation names alone; the service itself answers SerializationException.
+ */
+export function jsonCall(call: IncomingCall): { operation: string; body: Record<string, unknown> } {
+  const operation = (header(call, 'x-amz-target') ?? '').split('.').pop() ?? '';
+  try {
+    const parsed: unknown = JSON.parse(call.body?.toString('utf8') || '{}');
+    return { operation, body: parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {} };
+  } catch {
+    return { operation, body: {} };
+  }
+}
+
 export function queryValue(call: IncomingCall, name: string): string | undefined {
   return call.query.find(([k]) => k === name)?.[1];
 }
