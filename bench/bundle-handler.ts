@@ -4,8 +4,9 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..');
 
 /**
- * Bundles lambda/<name>.ts the way the stacks do (minified CJS, AWS SDK external) into `outDir`, so
- * a benchmark measures the code Lambda runs. Returns the bundle's path.
+ * Bundles lambda/<name>.ts the way the stacks do (lib/constructs/event-function.ts: minified CJS,
+ * everything bundled including the AWS SDK, its ES builds preferred) into `outDir`, so a benchmark
+ * measures the code Lambda runs. Returns the bundle's path.
  */
 export async function bundleHandler(name: string, outDir: string, options: { sourcemap?: boolean } = {}): Promise<string> {
   const outfile = join(outDir, `${name}.js`);
@@ -17,7 +18,7 @@ export async function bundleHandler(name: string, outDir: string, options: { sou
     format: 'cjs',
     minify: true,
     sourcemap: options.sourcemap ?? false,
-    external: ['@aws-sdk/*'],
+    mainFields: ['module', 'main'],
     outfile,
     logLevel: 'error',
   });
