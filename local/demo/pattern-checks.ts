@@ -1,12 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig } from '../../core/aws-config';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { queryHistory } from '../../core/audit';
 import { hourOf } from '../../lambda/batch/hourly';
 import { onceKey } from '../../lambda/shared/exactly-once';
 import { KvStore } from '../../core/kvstore';
 import { identityKey } from '../../core/s3-events';
+import { demoClients } from './clients';
 import type { DemoContext, DemoResult } from './types';
 import { waitFor } from './wait';
 
@@ -17,17 +15,7 @@ export { waitFor };
  * (local/demo/flows/1x-*.ts) and the e2e tests. Each writes through the SDK to the running local
  * stack and waits for the pipeline's result over the wire; it throws with what it saw on a timeout.
  */
-function clients(ctx: DemoContext, region = ctx.region) {
-  const credentials = {
-    accessKeyId: ctx.awsEnv.AWS_ACCESS_KEY_ID ?? 'testing',
-    secretAccessKey: ctx.awsEnv.AWS_SECRET_ACCESS_KEY ?? 'testing',
-    sessionToken: ctx.awsEnv.AWS_SESSION_TOKEN,
-  };
-  const cfg = { ...clientConfig({ endpoint: ctx.endpoint, region }), credentials };
-  const s3 = new S3Client(cfg);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(cfg));
-  return { s3, doc };
-}
+const clients = demoClients;
 
 
 const CSV = 'id,name,price\n1,apple,1.5\n2,pear,\n3,apple,2.5\n';

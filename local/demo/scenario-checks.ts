@@ -1,11 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { clientConfig } from '../../core/aws-config';
 import { KvStore, KvValue } from '../../core/kvstore';
 import { errorsKey, previousHour } from '../../lambda/scenarios/log-analysis';
 import { presignRollback, rollbackReference } from '../../core/rollback';
+import { demoClients } from './clients';
 import type { DemoContext, DemoResult } from './types';
 import { waitFor } from './wait';
 
@@ -16,16 +14,8 @@ import { waitFor } from './wait';
  * what it saw when the result is wrong or late.
  */
 function connect(ctx: DemoContext) {
-  const cfg = {
-    ...clientConfig({ endpoint: ctx.endpoint, region: ctx.region }),
-    credentials: {
-      accessKeyId: ctx.awsEnv.AWS_ACCESS_KEY_ID ?? 'testing',
-      secretAccessKey: ctx.awsEnv.AWS_SECRET_ACCESS_KEY ?? 'testing',
-      sessionToken: ctx.awsEnv.AWS_SESSION_TOKEN,
-    },
-  };
-  const s3 = new S3Client(cfg);
-  const kv = new KvStore(DynamoDBDocumentClient.from(new DynamoDBClient(cfg)), ctx.table);
+  const { s3, doc } = demoClients(ctx);
+  const kv = new KvStore(doc, ctx.table);
   const put = (key: string, body: string | Uint8Array, metadata?: Record<string, string>) =>
     s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: body, Metadata: metadata }));
   const text = async (key: string, versionId?: string) =>
