@@ -8,17 +8,22 @@ const ROOT = join(__dirname, '..');
  * everything bundled including the AWS SDK, its ES builds preferred) into `outDir`, so a benchmark
  * measures the code Lambda runs. Returns the bundle's path.
  */
-export async function bundleHandler(name: string, outDir: string, options: { sourcemap?: boolean } = {}): Promise<string> {
-  const outfile = join(outDir, `${name}.js`);
+export async function bundleHandler(
+  name: string,
+  outDir: string,
+  options: { sourcemap?: boolean; outfile?: string; target?: string; externalSdk?: boolean } = {},
+): Promise<string> {
+  const outfile = join(outDir, options.outfile ?? `${name}.js`);
   await build({
     entryPoints: [join(ROOT, 'lambda', `${name}.ts`)],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: options.target ?? 'node20',
     format: 'cjs',
     minify: true,
     sourcemap: options.sourcemap ?? false,
-    mainFields: ['module', 'main'],
+    // externalSdk: the options CDK passed before the SDK was bundled (bench/scenarios/lambda-init.ts compares both).
+    ...(options.externalSdk ? { external: ['@aws-sdk/*'] } : { mainFields: ['module', 'main'] }),
     outfile,
     logLevel: 'error',
   });

@@ -1,12 +1,12 @@
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAssembly } from '../../local/provision/assembly';
 import type { TemplateResource } from '../../local/provision/assembly';
-import { LOCAL_DIR, ROOT } from '../../local/paths';
+import { LOCAL_DIR } from '../../local/paths';
 import { synthEnvironment } from '../../local/provision/synth';
+import { bundleHandler } from '../bundle-handler';
 import type { BenchScenario } from '../types';
 
 /**
@@ -120,6 +120,8 @@ function functionsUnderTest(cdkOut: string): FunctionUnderTest[] {
       if (res.Type !== 'AWS::Lambda::Function') continue;
       const bundledDir = join(stack.assemblyDir, String(res.Metadata?.['aws:asset:path']));
       const vars = ((res.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+      // The project's handlers only: CDK's own provider functions (auto-delete in dev) are not built from lambda/.
+      if (!('POWERTOOLS_SERVICE_NAME' in vars)) continue;
       // Resource names are Refs in the template; any string does for init, the stub answers every call.
       const environment = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k.toLowerCase()}`]));
       delete environment.NODE_OPTIONS;
@@ -129,23 +131,6 @@ function functionsUnderTest(cdkOut: string): FunctionUnderTest[] {
   return out.sort((a, b) => a.handler.localeCompare(b.handler));
 }
 
-/** lambda/<handler>.ts with the esbuild options CDK passed before b1c05a6. */
-async function buildExternal(handler: string, outDir: string): Promise<string> {
-  const outfile = join(outDir, 'index.js');
-  await build({
-    entryPoints: [join(ROOT, 'lambda', `${handler}.ts`)],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    external: ['@aws-sdk/*'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 function sample(probe: string, file: string, fn: FunctionUnderTest, home: string): Sample {
   const r = spawnSync(process.execPath, ['--enable-source-maps', probe, file, JSON.stringify(fn.event)], {
@@ -204,7 +189,7 @@ const scenario: BenchScenario = {
     const loadAtStart = loadavg();
     try {
       for (const fn of fns) {
-        const externalFile = await buildExternal(fn.handler, join(externalRoot, fn.handler));
+        const externalFile = await bundleHandler(fn.handler, join(externalRoot, fn.handler), { outfile: 'index.js', target: 'node24', sourcemap: true, externalSdk: true });
         const bundledDir = join(bundledRoot, fn.handler);
         mkdirSync(bundledDir);
         for (const f of ['index.js', 'index.js.map']) copyFileSync(join(fn.bundledDir, f), join(bundledDir, f));
