@@ -50,10 +50,10 @@ const QUERY: Record<ErrorKind, Shape> = {
   PresignExpired: { status: 403, code: 'RequestExpired' },
 };
 
-/** Service-specific codes for an authorization denial. */
-function accessDeniedCode(service: string, protocol: Protocol): string | undefined {
+/** Service-specific codes for an authorization denial (SQS keeps its query code in both protocols). */
+function accessDeniedCode(service: string): string | undefined {
   if (service === 'sns') return 'AuthorizationError';
-  if (service === 'sqs') return protocol === 'json' ? 'AccessDenied' : 'AccessDenied';
+  if (service === 'sqs') return 'AccessDenied';
   return undefined;
 }
 
@@ -65,7 +65,7 @@ export function sendAwsError(res: ServerResponse, o: { service: string; protocol
   const requestId = randomUUID();
   const table = o.protocol === 'rest-xml' ? S3 : o.protocol === 'json' ? JSON_SHAPES : QUERY;
   const shape = table[o.kind];
-  const code = (o.kind === 'AccessDenied' && accessDeniedCode(o.service, o.protocol)) || shape.code;
+  const code = (o.kind === 'AccessDenied' && accessDeniedCode(o.service)) || shape.code;
   // Lambda answers every authentication and authorization failure with 403.
   const status = o.service === 'lambda' ? 403 : o.service === 'sns' && o.kind === 'AccessDenied' ? 403 : o.service === 'sqs' && o.kind === 'AccessDenied' ? 403 : shape.status;
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId };
