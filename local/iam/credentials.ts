@@ -84,11 +84,4 @@ export class CredentialRegistry {
     this.byKey.set(credentials.accessKeyId, holder);
     return holder;
   }
-
-  /** Drops expired sessions (their keys then answer InvalidAccessKeyId, no longer ExpiredToken). */
-  prune(now = Date.now()): void {
-    for (const [k, h] of this.byKey) {
-      if (h.credentials.expiration && h.credentials.expiration.getTime() + 3600_000 < now) this.byKey.delete(k);
-    }
-  }
 }

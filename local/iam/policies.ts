@@ -60,8 +60,6 @@ export interface PolicyStore {
   readonly roles: Map<string, RolePolicies>;
   /** Resource ARN → the resource policies attached to it (a resource may have several, e.g. Lambda permissions). */
   readonly resourcePolicies: Map<string, NamedPolicy[]>;
-  /** Role ARN of each function (function ARN → role ARN). */
-  readonly functionRoles: Map<string, string>;
 }
 
 /**
@@ -115,7 +113,7 @@ export function collectPolicies(
   resources: readonly ResolvedResource[],
   managedPolicyMissing: (where: string, arn: string) => void = () => undefined,
 ): PolicyStore {
-  const store: PolicyStore = { accountId, roles: new Map(), resourcePolicies: new Map(), functionRoles: new Map() };
+  const store: PolicyStore = { accountId, roles: new Map(), resourcePolicies: new Map() };
   const rolesByName = new Map<string, RolePolicies>();
   const queueArnByUrl = new Map<string, string>();
   const functionArnByName = new Map<string, string>();
@@ -195,9 +193,6 @@ export function collectPolicies(
         if (arn) addResourcePolicy(arn, { name: `permission ${r.logicalId}`, source, document: { Version: '2012-10-17', Statement: [permissionStatement(r.props, arn)] } });
         break;
       }
-      case 'AWS::Lambda::Function':
-        if (r.arn && typeof r.props.Role === 'string') store.functionRoles.set(r.arn, r.props.Role);
-        break;
       default:
         break;
     }
