@@ -4,6 +4,12 @@ import { CliError, EXIT } from '../shared/cli-errors';
 import type { ResolvedEnvironment } from '../shared/env-resolve';
 import { parseS3Target, requireObjectKey, S3Location } from './s3-uri';
 import { clientOptions, GlobalOptions, globalOptions, s3Client } from '../shared/options';
+import { mapLogicalStore, StoreResolver } from '../shared/logical-stores';
+
+/** Where a command acts; `store` is the logical store the user addressed, if any (README "Logical stores"). */
+export interface BlobLocation extends S3Location {
+  readonly store?: string;
+}
 
 /**
  * Per-invocation state of a blob command: global options, the S3 client (created once, after any
@@ -14,8 +20,9 @@ export class BlobContext {
   private client?: Promise<S3Client>;
   private environment?: Promise<ResolvedEnvironment>;
 
-  constructor(cmd: Command) {
-    this.options = globalOptions(cmd);
+  /** From a parsed command, or from options already validated (blob mcp builds one per server). */
+  constructor(source: Command | GlobalOptions) {
+    this.options = 'optsWithGlobals' in source ? globalOptions(source) : source;
   }
 
   get quiet(): boolean {
@@ -38,13 +45,19 @@ export class BlobContext {
   }
 
   /**
-   * s3://bucket/key as given; a bare key goes to the bucket of --env/BLOB_ENV, else BLOB_BUCKET.
+   * s3://bucket/key as given, s3://<logical store>/key as <env bucket>/<store>/key (with an
+   * environment selected); a bare key goes to the bucket of --env/BLOB_ENV, else BLOB_BUCKET.
    * A `?versionId=` suffix on a URI is honoured; `versionId` overrides it when given.
    */
-  async location(input: string, versionId?: string): Promise<S3Location> {
+  async location(input: string, versionId?: string): Promise<BlobLocation> {
     const t = parseS3Target(input);
     let bucket = t.bucket;
-    if (!bucket) {
+    let key = t.key;
+    let store: string | undefined;
+    if (bucket) {
+      const mapped = await mapLogicalStore({ bucket, key }, this.storeResolver());
+      if (mapped) ({ bucket, key, store } = mapped);
+    } else {
       if (this.options.env) bucket = (await this.env()).bucketName;
       else if (process.env.BLOB_BUCKET) bucket = process.env.BLOB_BUCKET;
       else {
@@ -56,11 +69,27 @@ export class BlobContext {
       }
     }
     const v = versionId ?? t.versionId;
-    return { bucket, key: t.key, ...(v ? { versionId: v } : {}) };
+    return { bucket, key, ...(v ? { versionId: v } : {}), ...(store ? { store } : {}) };
   }
 
-  async object(input: string, versionId?: string): Promise<S3Location> {
-    return requireObjectKey(await this.location(input, versionId), input);
+  async object(input: string, versionId?: string): Promise<BlobLocation> {
+    const loc = await this.location(input, versionId);
+    requireObjectKey(loc, input);
+    return loc;
+  }
+
+  private storeResolver(): StoreResolver {
+    return {
+      environment: () => (this.options.env ? this.env() : undefined),
+      bucketReachable: async (name) => {
+        const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+        // Only a 200 proves a bucket the caller could mean; 403/404/network say nothing either way.
+        return (await this.s3()).send(new HeadBucketCommand({ Bucket: name })).then(
+          () => true,
+          () => false,
+        );
+      },
+    };
   }
 }
 

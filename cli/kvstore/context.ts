@@ -28,8 +28,9 @@ export class KvContext {
   private target?: Promise<KvTarget>;
   private client?: DynamoDBClient;
 
-  constructor(cmd: Command) {
-    this.options = globalOptions(cmd) as KvOptions;
+  /** From a parsed command, or from options already validated (blob mcp builds one per server). */
+  constructor(source: Command | KvOptions) {
+    this.options = 'optsWithGlobals' in source ? (globalOptions(source) as KvOptions) : source;
   }
 
   /** For error messages: the key being worked on and the table, once known. */

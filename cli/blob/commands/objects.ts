@@ -14,11 +14,34 @@ import { BlobContext, uri } from '../context';
 
 /** The small single-object commands: versions, copy, delete, head, tag. */
 
+export interface ObjectVersion {
+  version_id: string;
+  is_latest: boolean;
+  size: number;
+  last_modified: string | null;
+  etag: string;
+}
+export interface DeleteMarker {
+  version_id: string;
+  is_latest: boolean;
+  last_modified: string | null;
+}
+export interface VersionsResult {
+  uri: string;
+  versions: ObjectVersion[];
+  delete_markers: DeleteMarker[];
+}
+
 export async function versions(ctx: BlobContext, key: string): Promise<void> {
+  await printJson(await listVersions(ctx, key));
+}
+
+/** Every version and delete marker of one key (what `blob versions` prints). */
+export async function listVersions(ctx: BlobContext, key: string): Promise<VersionsResult> {
   const loc = await ctx.object(key);
   const s3 = await ctx.s3();
-  const out: Array<Record<string, unknown>> = [];
-  const markers: Array<Record<string, unknown>> = [];
+  const out: ObjectVersion[] = [];
+  const markers: DeleteMarker[] = [];
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   do {
@@ -37,15 +60,30 @@ export async function versions(ctx: BlobContext, key: string): Promise<void> {
     versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
   if (!out.length && !markers.length) throw new CliError(`${uri(loc)}: no versions found`, EXIT.NOT_FOUND, 'check the key with blob list');
-  await printJson({ uri: uri(loc), versions: out, delete_markers: markers });
+  return { uri: uri(loc), versions: out, delete_markers: markers };
+}
+
+export interface CopyResult {
+  source: string;
+  source_version_id: string | null;
+  uri: string;
+  size: number;
+  etag: string;
+  version_id: string | null;
+  parts: number;
 }
 
 export async function copy(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string }): Promise<void> {
+  await printJson(await copyVersion(ctx, src, dst, flags));
+}
+
+/** Server-side copy of SRC (or one of its versions) to DST, metadata and tags kept. */
+export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string }): Promise<CopyResult> {
   const from = await ctx.object(src, flags.versionId);
   const to = await ctx.object(dst);
   const s3 = await ctx.s3();
   const res = await copyObject(s3, from, to);
-  await printJson({
+  return {
     source: uri(from),
     source_version_id: from.versionId ?? null,
     uri: uri(to),
@@ -53,18 +91,46 @@ export async function copy(ctx: BlobContext, src: string, dst: string, flags: { 
     etag: stripQuotes(res.etag),
     version_id: res.versionId ?? null,
     parts: res.parts,
-  });
+  };
+}
+
+export interface DeleteResult {
+  deleted: string;
+  version_id: string | null;
+  delete_marker: boolean;
 }
 
 export async function remove(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<void> {
+  await printJson(await deleteObject(ctx, key, flags));
+}
+
+export async function deleteObject(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<DeleteResult> {
   const loc = await ctx.object(key, flags.versionId);
   const s3 = await ctx.s3();
   // Deleting is idempotent in S3 (a repeat is not an error), which keeps retried scripts safe.
   const res = await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}) }));
-  await printJson({ deleted: uri(loc), version_id: res.VersionId ?? loc.versionId ?? null, delete_marker: !!res.DeleteMarker });
+  return { deleted: uri(loc), version_id: res.VersionId ?? loc.versionId ?? null, delete_marker: !!res.DeleteMarker };
+}
+
+export interface HeadResult {
+  uri: string;
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;
+  last_modified: string | null;
+  content_type: string | null;
+  storage_class: string;
+  version_id: string | null;
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
 }
 
 export async function head(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<void> {
+  await printJson(await describeObject(ctx, key, flags));
+}
+
+export async function describeObject(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<HeadResult> {
   const loc = await ctx.object(key, flags.versionId);
   const s3 = await ctx.s3();
   const v = loc.versionId ? { VersionId: loc.versionId } : {};
@@ -72,7 +138,7 @@ export async function head(ctx: BlobContext, key: string, flags: { versionId?: s
     s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...v })),
     s3.send(new GetObjectTaggingCommand({ Bucket: loc.bucket, Key: loc.key, ...v })),
   ]);
-  await printJson({
+  return {
     uri: uri(loc),
     bucket: loc.bucket,
     key: loc.key,
@@ -84,7 +150,7 @@ export async function head(ctx: BlobContext, key: string, flags: { versionId?: s
     version_id: h.VersionId ?? null,
     metadata: h.Metadata ?? {},
     tags: Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])),
-  });
+  };
 }
 
 export async function tag(ctx: BlobContext, key: string, tags: string | undefined, flags: { versionId?: string; merge?: boolean }): Promise<void> {
