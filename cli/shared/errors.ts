@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { CliError, EXIT, ExitCode } from './cli-errors';
+import { isLocalIoError, localIoError } from './local-io';
 import { isBrokenPipe } from './output';
 
 /**
@@ -34,7 +35,6 @@ const CONFLICT = new Set(['PreconditionFailed', 'ConditionalCheckFailedException
 const THROTTLE = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'ServiceUnavailable', 'InternalError']);
 const USAGE = new Set(['InvalidArgument', 'InvalidRequest', 'InvalidRange', 'InvalidStorageClass', 'InvalidTag', 'MalformedXML', 'KeyTooLongError', 'InvalidBucketName', 'EntityTooLarge', 'ValidationException', 'MetadataTooLarge', 'InvalidPart']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'TimeoutError', 'EPROTO']);
-const LOCAL = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM', 'ENOSPC', 'EROFS', 'EEXIST']);
 
 export interface ErrorContext {
   /** What the command was doing, e.g. `get s3://b/k`. */
@@ -43,7 +43,7 @@ export interface ErrorContext {
 
 export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
   if (err instanceof CliError) return err;
-  const e = (err ?? {}) as AwsLikeError & { syscall?: string; path?: string };
+  const e = (err ?? {}) as AwsLikeError;
   const name = e.name ?? '';
   const code = e.Code ?? e.code ?? name;
   const status = e.$metadata?.httpStatusCode;
@@ -51,9 +51,7 @@ export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
   const msg = oneLine(e.message || name || String(err));
   const mk = (exit: ExitCode, text: string, hint: string): CliError => new CliError(`${prefix}${text}`, exit, hint);
 
-  if (e.syscall && LOCAL.has(code)) {
-    return mk(EXIT.LOCAL_IO, `${localText(code)}${e.path ? ` ${e.path}` : ''}`, 'check the local path and its permissions');
-  }
+  if (isLocalIoError(err)) return localIoError(err, undefined, ctx.what);
   if (NETWORK.has(code) || NETWORK.has(name) || /socket hang up|ECONNREFUSED|getaddrinfo/.test(msg)) {
     return mk(EXIT.UNAVAILABLE, `cannot reach the service (${msg})`, 'check --endpoint / AWS_ENDPOINT_URL and the network; retried with backoff already');
   }
@@ -83,24 +81,6 @@ export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
     return mk(EXIT.UNAVAILABLE, `service unavailable (${code || status})${attempts ? ` after ${attempts} attempts` : ''}`, 'try again later');
   }
   return mk(EXIT.FAILURE, `${name && name !== 'Error' ? `${name}: ` : ''}${msg}`, 'this is unexpected; rerun with BLOB_DEBUG=1 for a stack trace');
-}
-
-function localText(code: string): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory:';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied:';
-    case 'EISDIR':
-      return 'is a directory:';
-    case 'ENOTDIR':
-      return 'not a directory:';
-    case 'ENOSPC':
-      return 'no space left on device:';
-    default:
-      return `${code}:`;
-  }
 }
 
 function oneLine(s: string): string {
