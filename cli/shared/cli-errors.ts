@@ -20,6 +20,10 @@ export const EXIT = {
   LOCAL_IO: 7,
   /** The service kept failing (throttling, 5xx, network) after every retry. */
   UNAVAILABLE: 8,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  INTERRUPTED: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
