@@ -1,10 +1,15 @@
 import { CliError, EXIT } from '../../shared/cli-errors';
+import type { AuditRecord } from '../../../core/audit';
 import { printJson } from '../../shared/output';
 import { clientOptions } from '../../shared/options';
 import { BlobContext, uri } from '../context';
 
 /** `blob history KEY`: the audit trail the pipelines record per object key, newest first. */
 export async function history(ctx: BlobContext, key: string, flags: { limit?: string }): Promise<void> {
+  await printJson(await historyOf(ctx, key, flags));
+}
+
+export async function historyOf(ctx: BlobContext, key: string, flags: { limit?: string }): Promise<{ uri: string; history: AuditRecord[] }> {
   const limit = Number(flags.limit ?? '50');
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(`invalid --limit "${flags.limit}"`, EXIT.USAGE, 'give a positive integer');
   const env = await ctx.env();
@@ -24,7 +29,7 @@ export async function history(ctx: BlobContext, key: string, flags: { limit?: st
   const client = new DynamoDBClient(clientConfig(clientOptions(ctx.options, { region: ctx.options.region ?? env.region }), 'dynamodb'));
   try {
     const records = await queryHistory(DynamoDBDocumentClient.from(client), env.auditTableName, loc.key, { limit });
-    await printJson({ uri: uri(loc), history: records });
+    return { uri: uri(loc), history: records };
   } finally {
     client.destroy();
   }

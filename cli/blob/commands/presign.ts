@@ -20,7 +20,19 @@ export function presignExpiry(input: string | undefined): number {
   return seconds;
 }
 
-export async function presign(ctx: BlobContext, key: string, flags: { method?: string; expires?: string; contentType?: string; versionId?: string }): Promise<void> {
+export interface PresignFlags {
+  method?: string;
+  expires?: string;
+  contentType?: string;
+  versionId?: string;
+}
+
+export async function presign(ctx: BlobContext, key: string, flags: PresignFlags): Promise<void> {
+  // The URL alone on stdout, so `url=$(blob presign ...)` works.
+  await printLine(await presignUrl(ctx, key, flags));
+}
+
+export async function presignUrl(ctx: BlobContext, key: string, flags: PresignFlags): Promise<string> {
   const method = (flags.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'PUT') throw new CliError(`unsupported --method "${flags.method}"`, EXIT.USAGE, 'use GET (download link) or PUT (upload link)');
   const expiresIn = presignExpiry(flags.expires);
@@ -31,6 +43,5 @@ export async function presign(ctx: BlobContext, key: string, flags: { method?: s
     method === 'GET'
       ? new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}) })
       : new PutObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(flags.contentType ? { ContentType: flags.contentType } : {}) });
-  // The URL alone on stdout, so `url=$(blob presign ...)` works.
-  await printLine(await getSignedUrl(s3, command, { expiresIn }));
+  return getSignedUrl(s3, command, { expiresIn });
 }
