@@ -5,7 +5,7 @@ import { lookup } from 'mime-types';
 import { CliError, EXIT } from '../../shared/cli-errors';
 import { uploadFile, uploadStream, UploadTarget } from '../transfer/upload';
 import { printJson } from '../../shared/output';
-import { createProgress } from '../../shared/progress';
+import { createProgress, Progress } from '../../shared/progress';
 import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';
 import { BlobContext, uri } from '../context';
 
@@ -34,15 +34,40 @@ export function guessContentType(name: string): string | undefined {
   return lookup(name) || undefined;
 }
 
+export interface PutResult {
+  uri: string;
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string | undefined;
+  version_id: string | null;
+  parts: number;
+  content_type: string | undefined;
+}
+
 export async function put(ctx: BlobContext, src: string, dst: string, flags: PutFlags): Promise<void> {
+  await printJson(await putObject(ctx, src, dst, flags, (size) => createProgress('put', size, ctx.quiet)));
+}
+
+/**
+ * Uploads SRC (a local path, "-" for stdin, or a stream such as blob mcp's decoded content) to DST.
+ * `progressFor` gets the size when it is known up front.
+ */
+export async function putObject(
+  ctx: BlobContext,
+  src: string | Readable,
+  dst: string,
+  flags: PutFlags,
+  progressFor: (size: number | undefined) => Progress = (size) => createProgress('put', size, true),
+): Promise<PutResult> {
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 8);
   const loc = await ctx.object(dst);
   if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
   let size: number | undefined;
   // Pipes and devices (`blob put <(cmd) …`, /dev/stdin) have no size: they stream like `-`.
-  let input: NodeJS.ReadableStream | undefined = src === '-' ? process.stdin : undefined;
-  if (src !== '-') {
+  let input: NodeJS.ReadableStream | undefined = typeof src !== 'string' ? src : src === '-' ? process.stdin : undefined;
+  if (typeof src === 'string' && src !== '-') {
     const st = await stat(src);
     if (st.isDirectory()) throw new CliError(`${src} is a directory`, EXIT.USAGE, `use blob put-dir ${src} ${dst}`);
     if (st.isFile()) size = st.size;
@@ -52,17 +77,17 @@ export async function put(ctx: BlobContext, src: string, dst: string, flags: Put
     ...settings,
     bucket: loc.bucket,
     key: loc.key,
-    contentType: settings.contentType ?? guessContentType(src === '-' ? loc.key : src) ?? 'application/octet-stream',
+    contentType: settings.contentType ?? guessContentType(typeof src !== 'string' || src === '-' ? loc.key : src) ?? 'application/octet-stream',
   };
   const s3 = await ctx.s3();
-  const progress = createProgress('put', size, ctx.quiet);
+  const progress = progressFor(size);
   try {
     const result =
       input
         ? await uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n) })
-        : await uploadFile(s3, src, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) });
+        : await uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) });
     progress.stop();
-    await printJson({
+    return {
       uri: uri(loc),
       bucket: loc.bucket,
       key: loc.key,
@@ -71,7 +96,7 @@ export async function put(ctx: BlobContext, src: string, dst: string, flags: Put
       version_id: result.versionId ?? null,
       parts: result.parts,
       content_type: target.contentType,
-    });
+    };
   } finally {
     progress.stop();
   }
