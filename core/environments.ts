@@ -26,6 +26,8 @@ export function environmentParameters(env: EnvironmentName) {
     topicArn: `/blob/${env}/notification-topic-arn`,
     replicaBucketName: `/blob/${env}/replica-bucket-name`,
     auditTableName: `/blob/${env}/audit-table-name`,
+    /** Logical store names (core/logical-stores.ts), comma-separated: what `s3://<store>/` maps to. */
+    logicalStores: `/blob/${env}/logical-stores`,
     /**
      * ARN of each region's customer-managed key (primary: data key, replica region: replica key).
      * Key ARNs are not deterministic, so the pipelines stacks read them here instead of importing
@@ -33,5 +35,8 @@ export function environmentParameters(env: EnvironmentName) {
      */
     dataKeyArn: `/blob/${env}/data-key-arn`,
     replicaKeyArn: `/blob/${env}/replica-key-arn`,
+    /** The agent role `--as AGENT` assumes, and the workspace layout (JSON, core/agent-access.ts) `whoami` explains. */
+    agentRoleArn: `/blob/${env}/agent-role-arn`,
+    agentLayout: `/blob/${env}/agent-layout`,
   } as const;
 }

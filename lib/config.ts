@@ -46,6 +46,74 @@ const regionSchema = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
+/**
+ * Who may hand out agent sessions (sts:AssumeRole on the agent role with session tags). The agents
+ * themselves never hold this right: a platform or CI assumes the role on an agent's behalf and
+ * passes the session's credentials into the agent's sandbox.
+ */
+const agentAssumerSchema = z.discriminatedUnion('kind', [
+  /** Principals of the deploying account whose own IAM policy allows sts:AssumeRole on the role. */
+  z.object({ kind: z.literal('account') }),
+  /** One role, for example the CI role that starts agent runs. */
+  z.object({ kind: z.literal('role'), arn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN') }),
+  /** An OIDC provider (GitHub Actions, a Kubernetes cluster): only tokens whose `sub` matches one of `subjects`. */
+  z.object({
+    kind: z.literal('oidc'),
+    providerArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:oidc-provider\/.+$/, 'must be an IAM OIDC provider ARN'),
+    /** The provider host as it appears in condition keys, e.g. token.actions.githubusercontent.com */
+    issuer: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be the issuer host and path without https://'),
+    audience: z.string().min(1).default('sts.amazonaws.com'),
+    subjects: z.array(z.string().min(1)).min(1, 'name at least one sub pattern, e.g. repo:org/repo:ref:refs/heads/main'),
+  }),
+]);
+
+/** An object prefix: ends with '/', no wildcard, never the whole bucket. */
+const prefixSchema = z.string().regex(/^[\w.-]+(\/[\w.-]+)*\/$/, "must be a key prefix ending in '/', such as shared/");
+/** A kvstore namespace (the partition key: the part of a key before its first '/'). */
+const namespaceSchema = z.string().regex(/^[\w.-]+$/, 'must be one kvstore namespace (no / or wildcard)');
+
+/**
+ * Agent workspaces (issue 15): `{agent}` and `{session}` in a workspace stand for the session tags
+ * the role is assumed with; the stack turns them into ${aws:PrincipalTag/…} policy variables.
+ */
+export const agentAccessSchema = z.object({
+  assumers: z.array(agentAssumerSchema).min(1).default([{ kind: 'account' }]),
+  /** Longest session `blob credentials --duration` may ask for (the role's MaxSessionDuration). */
+  maxSessionHours: z.number().int().min(1).max(12).default(12),
+  shared: z
+    .object({
+      /** Every agent may read and list these, never write or delete them. */
+      read: z.array(prefixSchema).default([]),
+      /** Every agent may read, list and write (new versions) here, never delete. */
+      write: z.array(prefixSchema).default([]),
+      /** kvstore namespaces every agent may read and write (locks, queues, counters). */
+      namespaces: z.array(namespaceSchema).default([]),
+    })
+    .default({ read: [], write: [], namespaces: [] }),
+  workspaces: z
+    .object({
+      /** Object prefixes one agent owns (read, write, delete, list), e.g. agents/{agent}/ */
+      agent: z.array(z.string().regex(/^([\w.-]+\/)*[\w.-]*\{agent\}[\w.-]*\/$/, 'must be a prefix containing {agent}, e.g. agents/{agent}/')).min(1),
+      /** Object prefixes one session owns, shared by every agent of that session: codegen/session-{session}/ */
+      session: z.array(z.string().regex(/^([\w.-]+\/)*[\w.-]*\{session\}[\w.-]*\/$/, 'must be a prefix containing {session}, e.g. codegen/session-{session}/')).default([]),
+      /** kvstore namespaces of one agent / one session, e.g. agent-{agent} */
+      agentNamespace: z.string().regex(/^[\w.-]*\{agent\}[\w.-]*$/, 'must contain {agent} and no /'),
+      sessionNamespace: z.string().regex(/^[\w.-]*\{session\}[\w.-]*$/, 'must contain {session} and no /').optional(),
+    }),
+});
+export type AgentAccessConfig = z.infer<typeof agentAccessSchema>;
+
+/** The seed's layout: datasets and artifacts are published by pipelines and only read by agents. */
+const DEFAULT_AGENT_ACCESS = {
+  shared: { read: ['datasets/', 'artifacts/', 'models/'], write: ['shared/'], namespaces: ['coordination'] },
+  workspaces: {
+    agent: ['agents/{agent}/'],
+    session: ['codegen/session-{session}/', 'sessions/{session}/'],
+    agentNamespace: 'agent-{agent}',
+    sessionNamespace: 'session-{session}',
+  },
+} as const;
+
 export const environmentConfigSchema = z
   .object({
     name: z.enum(ENVIRONMENT_NAMES),
@@ -87,6 +155,8 @@ export const environmentConfigSchema = z
         z.object({ enabled: z.literal(true), retentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day') }),
       ])
       .default({ enabled: false }),
+    /** Agent workspaces and who may hand out agent sessions (README "Agent access"). */
+    agentAccess: agentAccessSchema,
     thresholds: z.object({
       /** log-analysis scenario: ERROR lines per hour above which an alert fires */
       errorSpike: z.number().int().nonnegative(),
@@ -112,6 +182,7 @@ const base = {
   replicaRegion: ENVIRONMENT_REGIONS.replica,
   logRetentionDays: 30,
   processorMemoryMb: 512,
+  agentAccess: DEFAULT_AGENT_ACCESS,
 } as const;
 
 const RAW: Record<EnvironmentName, unknown> = {

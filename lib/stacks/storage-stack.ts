@@ -9,7 +9,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, SEED_LIFECYCLE, SEED_REPLICATION, resourceNames } from '../config';
 import { EncryptedTable } from '../constructs/kvstore-table';
+import { LOGICAL_STORES, encodeStores } from '../../core/logical-stores';
 import { TableBackup } from '../constructs/table-backup';
+import { AgentAccess } from '../constructs/agent-access';
 import { kvstoreTables, operationsTopic } from './regional-state';
 import { AccessLogsBucket, SecureBucket } from '../constructs/secure-bucket';
 import { REPLICATION_RULE_ID, accessLogsBucketName, replicaBucketName, replicationRoleName, storageBucketName } from './names';
@@ -51,6 +53,7 @@ export class StorageStack extends Stack {
   readonly auditTable: dynamodb.Table;
   readonly notificationTopic: sns.Topic;
   readonly operationsTopic: sns.Topic;
+  readonly agentAccess: AgentAccess;
 
   constructor(scope: Construct, id: string, props: StorageStackProps) {
     super(scope, id, props);
@@ -152,11 +155,16 @@ export class StorageStack extends Stack {
       this.operationsTopic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
     }
 
+    // Agent workspaces: one role, scoped by session tags (lib/constructs/agent-access.ts).
+    this.agentAccess = new AgentAccess(this, 'AgentAccess', { config, bucket: this.bucket, table: this.kvstoreTable, key: this.encryptionKey });
+
     const params: Array<[string, string, string]> = [
       ['BucketParam', names.parameters.bucketName, this.bucket.bucketName],
       ['TableParam', names.parameters.tableName, this.kvstoreTable.tableName],
       ['TopicParam', names.parameters.topicArn, this.notificationTopic.topicArn],
       ['AuditTableParam', names.parameters.auditTableName, this.auditTable.tableName],
+      // What the CLIs map s3://<store>/… to (prefixes of this bucket); published so forks that add one need no CLI change.
+      ['LogicalStoresParam', names.parameters.logicalStores, encodeStores(LOGICAL_STORES)],
       // The pipelines stack reads the key ARN here (not deterministic, unlike every name above).
       ['DataKeyArnParam', names.parameters.dataKeyArn, this.encryptionKey.keyArn],
     ];
