@@ -71,6 +71,34 @@ function notFoundAsUndefined(err: unknown): undefined {
   throw err;
 }
 
+export interface ListQuery {
+  readonly recursive: boolean;
+  readonly since?: Date;
+  /** One HEAD per object for content type and metadata. */
+  readonly withHead: boolean;
+  readonly withTags: boolean;
+}
+
+export interface ListPage {
+  readonly objects: ListedObject[];
+  readonly prefixes: string[];
+}
+
+/** One ListObjectsV2 page at a time, described: callers stream or stop early with bounded memory. */
+export async function* listPages(s3: S3Client, loc: { bucket: string; key: string }, q: ListQuery): AsyncGenerator<ListPage> {
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, ContinuationToken: token, ...(q.recursive ? {} : { Delimiter: '/' }) }),
+    );
+    const prefixes = (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : []));
+    const objects = (page.Contents ?? []).filter((o) => !q.since || (o.LastModified && o.LastModified >= q.since));
+    const { withHead, withTags } = q;
+    yield { objects: await mapPool(objects, 16, (o) => describe(s3, loc.bucket, o, withHead, withTags)), prefixes };
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
 export async function list(ctx: BlobContext, prefix: string, flags: ListFlags): Promise<void> {
   const format = parseFormat(flags.format);
   const since = await parseSince(flags.since);
@@ -85,15 +113,9 @@ export async function list(ctx: BlobContext, prefix: string, flags: ListFlags): 
   let first = true;
   let rows: ListedObject[] = [];
   if (format === 'json') await out.writeRaw('{\n  "objects": [');
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, ContinuationToken: token, ...(recursive ? {} : { Delimiter: '/' }) }),
-    );
-    for (const p of page.CommonPrefixes ?? []) if (p.Prefix) prefixes.push(p.Prefix);
-    const objects = (page.Contents ?? []).filter((o) => !since || (o.LastModified && o.LastModified >= since));
-    const described = await mapPool(objects, 16, (o) => describe(s3, loc.bucket, o, withHead, withTags));
-    for (const d of described) {
+  for await (const page of listPages(s3, loc, { recursive, ...(since ? { since } : {}), withHead, withTags })) {
+    prefixes.push(...page.prefixes);
+    for (const d of page.objects) {
       if (format === 'json') {
         await out.writeRaw(`${first ? '\n' : ',\n'}    ${JSON.stringify(d)}`);
         first = false;
@@ -105,8 +127,7 @@ export async function list(ctx: BlobContext, prefix: string, flags: ListFlags): 
       await out.writeRaw(table(rows));
       rows = [];
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   if (format === 'json') {
     await out.writeRaw(`${first ? '' : '\n  '}],\n  "prefixes": ${JSON.stringify(prefixes)}\n}\n`);
   } else if (format === 'keys' || format === 'table') {
