@@ -15,6 +15,29 @@ export const ENTRIES = { blob: 'cli/blob/main.ts', kvstore: 'cli/kvstore/main.ts
 /** Superseded builds are removed once no invocation could still be loading from them. */
 const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 
+/**
+ * esbuild options shared by the development build (here) and the release package
+ * (tools/pack-cli.mjs), so the installed CLI runs exactly the code the tests run.
+ */
+export function bundleOptions(entryPoints, outdir) {
+  return {
+    entryPoints,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    splitting: true,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    minify: true,
+    legalComments: 'none',
+    mainFields: ['module', 'main'],
+    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+    banner: { js: "import{createRequire as __blobCreateRequire}from'node:module';const require=__blobCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  };
+}
+
 export async function buildCli(names = Object.keys(ENTRIES)) {
   const built = [];
   for (const name of names) {
@@ -23,22 +46,7 @@ export async function buildCli(names = Object.keys(ENTRIES)) {
     const id = `${Date.now().toString(36)}-${process.pid}`;
     const outdir = join(root, 'dist', name, id);
     mkdirSync(outdir, { recursive: true });
-    await build({
-      entryPoints: { [name]: entry },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      splitting: true,
-      outdir,
-      outExtension: { '.js': '.mjs' },
-      minify: true,
-      legalComments: 'none',
-      mainFields: ['module', 'main'],
-      // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-      banner: { js: "import{createRequire as __blobCreateRequire}from'node:module';const require=__blobCreateRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
+    await build(bundleOptions({ [name]: entry }, outdir));
     const loader = join(root, 'dist', `${name}.cjs`);
     const tmp = `${loader}.${process.pid}.tmp`;
     writeFileSync(tmp, loaderSource(name, id));
