@@ -15,7 +15,9 @@ that guarantee, so every write operation runs under one process-wide lock; reads
 The tests' private moto servers (test/support/moto.ts) use this same launcher.
 
 Beside these fidelity patches it installs moto_speed (the same answers, less work; the per-request
-access log is off unless LOCAL_MOTO_DEBUG is set) and moto_state (the drills' crash and restore).
+access log is off unless LOCAL_MOTO_DEBUG is set), moto_streaming (GETs streamed from the stored
+value, multipart completion without copies), moto_state (the drills' crash and restore) and
+moto_conditional (S3 conditional writes, atomic per key).
 
 Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """
@@ -37,8 +39,11 @@ from moto.s3 import notifications
 from moto.s3 import responses as s3_responses
 from moto.server import main
 
+import moto_conditional
+import moto_archive
 import moto_speed
 import moto_state
+import moto_streaming
 from moto_s3_events import aws_event
 from moto_s3_events import context as _context
 
@@ -234,6 +239,9 @@ for _name in ("put_item", "update_item", "delete_item", "transact_write_items", 
 if __name__ == "__main__":
     moto_speed.install()
     moto_state.install(_dynamodb_write_lock)
+    moto_streaming.install()
+    moto_conditional.install()
+    moto_archive.install()
     if not os.environ.get("LOCAL_MOTO_DEBUG"):
         # One access-log line per request, written under a global lock, was a seventh of moto's time.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)

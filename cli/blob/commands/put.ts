@@ -8,8 +8,9 @@ import { printJson } from '../../shared/output';
 import { createProgress, Progress } from '../../shared/progress';
 import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';
 import { BlobContext, uri } from '../context';
+import { ConditionFlags, conditionError, isConditionFailure, parseConditions } from '../conditions';
 
-export interface PutFlags {
+export interface PutFlags extends ConditionFlags {
   metadata?: string[];
   tags?: string;
   storageClass?: string;
@@ -62,6 +63,7 @@ export async function putObject(
 ): Promise<PutResult> {
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 8);
+  const conditions = parseConditions(flags);
   const loc = await ctx.object(dst);
   if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
   let size: number | undefined;
@@ -78,14 +80,18 @@ export async function putObject(
     bucket: loc.bucket,
     key: loc.key,
     contentType: settings.contentType ?? guessContentType(typeof src !== 'string' || src === '-' ? loc.key : src) ?? 'application/octet-stream',
+    conditions,
   };
   const s3 = await ctx.s3();
   const progress = progressFor(size);
   try {
-    const result =
+    const result = await (
       input
-        ? await uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n) })
-        : await uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) });
+        ? uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n) })
+        : uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) })
+      ).catch(async (err: unknown) => {
+        throw isConditionFailure(err, conditions) ? await conditionError(s3, loc, `put ${uri(loc)}`, conditions, err) : err;
+      });
     progress.stop();
     return {
       uri: uri(loc),

@@ -36,6 +36,8 @@ export interface UploadTarget {
   /** URL-encoded tag set, as PutObject's Tagging header wants it. */
   readonly tagging?: string;
   readonly storageClass?: StorageClass;
+  /** If-Match / If-None-Match, sent on PutObject or CompleteMultipartUpload (where S3 checks them). */
+  readonly conditions?: { readonly IfMatch?: string; readonly IfNoneMatch?: string };
 }
 
 export interface UploadOptions {
@@ -72,11 +74,15 @@ function objectParams(t: UploadTarget) {
   };
 }
 
+function conditionParams(t: UploadTarget) {
+  return { ...(t.conditions?.IfMatch ? { IfMatch: t.conditions.IfMatch } : {}), ...(t.conditions?.IfNoneMatch ? { IfNoneMatch: t.conditions.IfNoneMatch } : {}) };
+}
+
 export async function uploadFile(s3: S3Client, path: string, size: number, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
   const threshold = opts.multipartThreshold ?? 16 * MiB;
   if (size <= threshold) {
     const res = await s3.send(
-      new PutObjectCommand({ ...objectParams(target), Body: createReadStream(path), ContentLength: size }),
+      new PutObjectCommand({ ...objectParams(target), ...conditionParams(target), Body: createReadStream(path), ContentLength: size }),
       { abortSignal: opts.signal },
     );
     opts.onProgress?.(size);
@@ -136,7 +142,7 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
     if (first.done) {
       const body = first.buffer;
       try {
-        const res = await s3.send(new PutObjectCommand({ ...objectParams(target), Body: body, ContentLength: body.length }), { abortSignal: opts.signal });
+        const res = await s3.send(new PutObjectCommand({ ...objectParams(target), ...conditionParams(target), Body: body, ContentLength: body.length }), { abortSignal: opts.signal });
         opts.onProgress?.(body.length);
         return { bucket: target.bucket, key: target.key, size: body.length, etag: res.ETag, versionId: res.VersionId, parts: 1 };
       } finally {
@@ -212,7 +218,7 @@ async function multipart(s3: S3Client, target: UploadTarget, opts: UploadOptions
     });
     done.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
     const res = await s3.send(
-      new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: done } }),
+      new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: done }, ...conditionParams(target) }),
       { abortSignal: opts.signal },
     );
     return { bucket: target.bucket, key: target.key, size, etag: res.ETag, versionId: res.VersionId, parts: done.length };
