@@ -15,7 +15,10 @@ import {
   pushdownSafe,
   Query,
   runQuery,
+  referencedColumns,
+  requireColumns,
   SqlError,
+  UnknownColumnError,
 } from '../select';
 import { flushStdout, NdjsonWriter } from '../../shared/output';
 import { BlobContext } from '../context';
@@ -38,7 +41,29 @@ export function inputFormatFor(key: string, given: InputFormat | undefined): Inp
   return f;
 }
 
+/** A validated select: the query, the object and how to read it (bad input fails before any output). */
+export interface SelectPlan {
+  readonly sql: string;
+  readonly query: Query;
+  readonly loc: S3Location;
+  readonly format: InputFormat;
+  readonly csv: { delimiter: string; header: boolean };
+  readonly engine: 'auto' | 's3' | 'client';
+  readonly s3: S3Client;
+}
+
 export async function select(ctx: BlobContext, key: string, sql: string, flags: SelectFlags): Promise<void> {
+  const plan = await planSelect(ctx, key, sql, flags);
+  const out = outputWriter(flags.output ?? 'jsonl');
+  try {
+    await runSelect(ctx, plan, (r) => out.write(r));
+  } finally {
+    await out.end();
+    await flushStdout();
+  }
+}
+
+export async function planSelect(ctx: BlobContext, key: string, sql: string, flags: SelectFlags): Promise<SelectPlan> {
   let query: Query;
   try {
     query = parseQuery(sql);
@@ -52,12 +77,19 @@ export async function select(ctx: BlobContext, key: string, sql: string, flags: 
   if (delimiter.length !== 1 && delimiter !== '\\t') throw new CliError(`invalid --delimiter "${delimiter}"`, EXIT.USAGE, 'give one character');
   const delim = delimiter === '\\t' ? '\t' : delimiter;
   const s3 = await ctx.s3();
-  const out = outputWriter(flags.output ?? 'jsonl');
-  const engine = flags.engine ?? 'auto';
+  return { sql, query, loc, format, csv: { delimiter: delim, header: flags.header !== false }, engine: flags.engine ?? 'auto', s3 };
+}
+
+/**
+ * Streams the plan's result records to `sink`; a sink returning false stops the client engine early
+ * (blob mcp's bound). Records already emitted are never repeated by a fallback.
+ */
+export async function runSelect(ctx: BlobContext, plan: SelectPlan, sink: (r: OutputRecord) => Promise<boolean | void>): Promise<void> {
+  const { sql, query, loc, format, engine, s3 } = plan;
   let emitted = 0;
-  const emit = async (r: OutputRecord): Promise<void> => {
+  const emit = async (r: OutputRecord): Promise<boolean | void> => {
     emitted++;
-    await out.write(r);
+    return sink(r);
   };
   try {
     // auto pushes down only to AWS itself: S3-compatible endpoints and emulators implement S3 Select
@@ -65,7 +97,7 @@ export async function select(ctx: BlobContext, key: string, sql: string, flags: 
     const onAws = !(ctx.options.endpoint ?? endpointFromEnvironment('s3'));
     if (engine === 's3' || (engine === 'auto' && onAws && pushdownSafe(query, format))) {
       try {
-        await viaS3Select(s3, loc, sql, format, { delimiter: delim, header: flags.header !== false }, query.limit, emit);
+        await viaS3Select(s3, loc, sql, format, plan.csv, query.limit, async (r) => void (await emit(r)));
         return;
       } catch (err) {
         // Not available here (S3 Select is closed to new accounts; emulators implement it partly):
@@ -74,24 +106,25 @@ export async function select(ctx: BlobContext, key: string, sql: string, flags: 
         if (process.env.BLOB_DEBUG) process.stderr.write(`blob: S3 Select unavailable (${(err as Error).name}: ${(err as Error).message}); evaluating on the client\n`);
       }
     }
-    for await (const r of runQuery(query, await rowsOf(s3, loc, format, query, { delimiter: delim, header: flags.header !== false }))) await emit(r);
+    for await (const r of runQuery(query, await rowsOf(s3, loc, format, query, plan.csv))) if ((await emit(r)) === false) break;
   } catch (err) {
     if (err instanceof SqlError) throw new CliError(`invalid SQL: ${err.message}`, EXIT.USAGE, 'see blob select --help');
     if (err instanceof InputFormatError) throw new CliError(`${loc.key}: ${err.message}`, EXIT.USAGE, `check --format (used: ${format})`);
+    if (err instanceof UnknownColumnError) throw new CliError(`${loc.key}: ${err.message}`, EXIT.USAGE, 'check the column names (blob select KEY "SELECT * FROM s3object LIMIT 1" shows them)');
     throw err;
-  } finally {
-    await out.end();
-    await flushStdout();
   }
 }
 
+/** The object's rows, refusing a query that names a column the data does not have. */
 async function rowsOf(s3: S3Client, loc: S3Location, format: InputFormat, q: Query, csv: { delimiter: string; header: boolean }) {
   const v = loc.versionId ? { VersionId: loc.versionId } : {};
-  if (format === 'parquet') return parquetRows(await s3AsyncBuffer(s3, loc), q.columns);
+  let schema: { names: string[]; kind: 'header' | 'schema' } | undefined;
+  const checked = (rows: AsyncIterable<Row>) => requireColumns(rows, referencedColumns(q), () => schema);
+  if (format === 'parquet') return checked(parquetRows(await s3AsyncBuffer(s3, loc), q.columns, (names) => (schema = { names, kind: 'schema' })));
   const res = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...v }));
   const body = res.Body as Readable;
   const stream = /gzip/i.test(res.ContentEncoding ?? '') || loc.key.endsWith('.gz') ? body.pipe((await import('node:zlib')).createGunzip()) : body;
-  return format === 'csv' ? csvRows(stream, csv) : jsonRows(stream);
+  return checked(format === 'csv' ? csvRows(stream, { ...csv, onHeader: (names) => (schema = { names, kind: 'header' }) }) : jsonRows(stream));
 }
 
 /** Parquet's random access as S3 range reads: only the footer and the needed column chunks move. */
