@@ -1,6 +1,7 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ENVIRONMENT_NAMES, ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters, isEnvironmentName } from '../../core/environments';
 import { clientConfig, ClientOptions } from '../../core/aws-config';
+import { decodeStores } from '../../core/logical-stores';
 import { CliError, EXIT } from './cli-errors';
 
 /**
@@ -15,6 +16,8 @@ export interface ResolvedEnvironment {
   readonly tableName: string;
   readonly topicArn?: string;
   readonly auditTableName?: string;
+  /** Logical store names the stack publishes (core/logical-stores.ts); empty for stacks that predate them. */
+  readonly stores: readonly string[];
 }
 
 const cache = new Map<string, Promise<ResolvedEnvironment>>();
@@ -43,7 +46,7 @@ async function lookup(env: EnvironmentName, region: string, options: ClientOptio
   const p = environmentParameters(env);
   const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
   try {
-    const res = await ssm.send(new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName] }));
+    const res = await ssm.send(new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName, p.logicalStores] }));
     const byName = new Map((res.Parameters ?? []).map((x) => [x.Name, x.Value]));
     const bucketName = byName.get(p.bucketName);
     const tableName = byName.get(p.tableName);
@@ -54,7 +57,8 @@ async function lookup(env: EnvironmentName, region: string, options: ClientOptio
         `deploy it (npx cdk deploy --all -c env=${env}) or start the local copy (npm run local), or pass --region`,
       );
     }
-    return { env, region, bucketName, tableName, topicArn: byName.get(p.topicArn), auditTableName: byName.get(p.auditTableName) };
+    const stores = decodeStores(byName.get(p.logicalStores));
+    return { env, region, bucketName, tableName, topicArn: byName.get(p.topicArn), auditTableName: byName.get(p.auditTableName), stores };
   } finally {
     ssm.destroy();
   }
