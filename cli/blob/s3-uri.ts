@@ -24,26 +24,30 @@ export function isS3Uri(input: string): boolean {
   return /^s3:\/\//i.test(input);
 }
 
-export function parseS3Target(input: string): S3Target {
+export interface ParseOptions {
+  /**
+   * Take the key exactly as written: a `?versionId=` in it is part of the key, not a version
+   * (`--literal-key`, for the rare key that really contains that text).
+   */
+  readonly literalKey?: boolean;
+}
+
+export function parseS3Target(input: string, opts: ParseOptions = {}): S3Target {
   if (input === '') throw usage('empty S3 location', 'pass s3://bucket/key or a key');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input) && !isS3Uri(input)) {
     throw usage(`"${input}" is not an S3 location`, 'use s3://bucket/key; http(s) links are for presigned URLs');
   }
   if (!isS3Uri(input)) {
     if (/^s3:/i.test(input)) throw usage(`malformed S3 URI "${input}"`, 'write it as s3://bucket/key');
-    return { key: input.replace(/^\/+/, '') };
+    // The short form takes the same `?versionId=` suffix as a URI, so `key?versionId=V` never
+    // reaches S3 (or a presigned URL) as a key with that text in it.
+    const { key, versionId } = opts.literalKey ? { key: input, versionId: undefined } : splitVersion(input, input);
+    return { key: key.replace(/^\/+/, ''), ...(versionId ? { versionId } : {}) };
   }
   const rest = input.slice('s3://'.length);
   const slash = rest.indexOf('/');
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
-  let key = slash === -1 ? '' : rest.slice(slash + 1);
-  let versionId: string | undefined;
-  const q = key.lastIndexOf('?versionId=');
-  if (q !== -1) {
-    versionId = decodeURIComponent(key.slice(q + '?versionId='.length));
-    key = key.slice(0, q);
-    if (!versionId) throw usage(`empty versionId in "${input}"`, 'write s3://bucket/key?versionId=<id>');
-  }
+  const { key, versionId } = opts.literalKey ? { key: slash === -1 ? '' : rest.slice(slash + 1), versionId: undefined } : splitVersion(slash === -1 ? '' : rest.slice(slash + 1), input);
   if (!bucket) throw usage(`no bucket in "${input}"`, 'write it as s3://bucket/key');
   if (!BUCKET_RE.test(bucket) || bucket.includes('..')) {
     throw usage(`invalid bucket name "${bucket}" in "${input}"`, 'bucket names are 3-63 lowercase letters, digits, dots and hyphens');
@@ -71,6 +75,35 @@ export function relativeKey(prefix: string, key: string): string {
 /** A prefix given for a directory transfer or listing ends with "/" unless empty. */
 export function asDirectoryPrefix(key: string): string {
   return key === '' || key.endsWith('/') ? key : `${key}/`;
+}
+
+const VERSION_SUFFIX = '?versionId=';
+
+/** `key?versionId=V` → key and V (the last such suffix; V may be percent-encoded). */
+function splitVersion(raw: string, input: string): { key: string; versionId?: string } {
+  const q = raw.lastIndexOf(VERSION_SUFFIX);
+  if (q === -1) return { key: raw };
+  const encoded = raw.slice(q + VERSION_SUFFIX.length);
+  if (!encoded) throw usage(`empty versionId in "${input}"`, 'write key?versionId=<id> (ids: blob versions KEY), or pass --literal-key if the key really ends in "?versionId="');
+  let versionId: string;
+  try {
+    versionId = decodeURIComponent(encoded);
+  } catch {
+    throw usage(`malformed versionId "${encoded}" in "${input}"`, 'percent-encode it, or pass --literal-key if "?versionId=" is part of the key');
+  }
+  return { key: raw.slice(0, q), versionId };
+}
+
+/**
+ * The version a command addresses: `--version-id` and a `?versionId=` suffix must agree, so a
+ * script never silently gets a different version than one of the two it wrote.
+ */
+export function chooseVersion(fromInput: string | undefined, fromFlag: string | undefined, input: string): string | undefined {
+  if (fromFlag === '') throw usage('empty --version-id', 'list version ids with blob versions KEY');
+  if (fromInput && fromFlag && fromInput !== fromFlag) {
+    throw usage(`"${input}" names version ${fromInput} but --version-id says ${fromFlag}`, 'give the version once, or pass --literal-key if "?versionId=" is part of the key');
+  }
+  return fromFlag ?? fromInput;
 }
 
 function usage(message: string, hint: string): CliError {

@@ -5,6 +5,7 @@ import { registerLockCommands } from './commands/lock';
 import { registerQueueCommands } from './commands/queue';
 import { registerValueCommands } from './commands/values';
 import { toKvCliError } from './errors';
+import { CLI_VERSION } from '../shared/version';
 
 /**
  * `kvstore`: the stack's DynamoDB table from the shell. JSON on stdout, one error line on stderr,
@@ -13,6 +14,7 @@ import { toKvCliError } from './errors';
 export function buildProgram(): Command {
   const program = new Command('kvstore')
     .description('key-value store, counters, locks and queues over the environment\'s DynamoDB table')
+    .version(CLI_VERSION)
     .exitOverride()
     // Usage errors are reported once, as the same one-line format as every other error.
     .configureOutput({ outputError: () => undefined })

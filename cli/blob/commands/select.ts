@@ -4,6 +4,7 @@ import type { AsyncBuffer } from 'hyparquet';
 import { endpointFromEnvironment } from '../../../core/aws-config';
 import { CliError, EXIT } from '../../shared/cli-errors';
 import type { S3Location } from '../s3-uri';
+import type { Row } from '../select/evaluate';
 import {
   csvRows,
   InputFormat,

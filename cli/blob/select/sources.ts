@@ -20,6 +20,8 @@ export interface CsvOptions {
   readonly delimiter?: string;
   /** First row names the columns (S3 Select's FileHeaderInfo USE); else columns are _1, _2, … */
   readonly header?: boolean;
+  /** Called with the header's column names as soon as the header row is read. */
+  readonly onHeader?: (names: string[]) => void;
 }
 
 export async function* csvRows(input: Readable, opts: CsvOptions = {}): AsyncGenerator<Row> {
@@ -27,7 +29,12 @@ export async function* csvRows(input: Readable, opts: CsvOptions = {}): AsyncGen
   const parser = input.pipe(
     csvParse({
       delimiter: opts.delimiter ?? ',',
-      columns: header ? true : false,
+      columns: header
+        ? (names: string[]) => {
+            opts.onHeader?.(names);
+            return names;
+          }
+        : false,
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
@@ -99,7 +106,7 @@ function asRow(v: unknown): Row {
 }
 
 /** Parquet rows, one row group at a time, decoding only `columns` (all when undefined). */
-export async function* parquetRows(file: AsyncBuffer, columns: ReadonlySet<string> | undefined): AsyncGenerator<Row> {
+export async function* parquetRows(file: AsyncBuffer, columns: ReadonlySet<string> | undefined, onSchema?: (names: string[]) => void): AsyncGenerator<Row> {
   const { parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
   let metadata;
   try {
@@ -109,6 +116,7 @@ export async function* parquetRows(file: AsyncBuffer, columns: ReadonlySet<strin
     throw new InputFormatError(`input is not a Parquet file: ${(err as Error).message}`);
   }
   const available = parquetSchema(metadata).children.map((c) => c.element.name);
+  onSchema?.(available);
   let selected: string[] | undefined;
   if (columns) {
     const byLower = new Map(available.map((n) => [n.toLowerCase(), n]));
