@@ -41,6 +41,8 @@ function build(): Command {
     .option('--storage-class <class>', 'e.g. STANDARD, STANDARD_IA, GLACIER_IR')
     .option('--content-type <type>', 'default: guessed from the file name')
     .option('--concurrency <n>', 'parallel part uploads (stdin memory stays ≤ 32 MiB of parts)', '8')
+    .option('--if-none-match <star>', "'*': create only; exit 6 if the key exists")
+    .option('--if-match <etag>', 'replace only if the current ETag is this (compare-and-swap); else exit 6')
     .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/put')).put(ctx(cmd), src, dst, flags)));
 
   program
@@ -99,6 +101,8 @@ function build(): Command {
     .argument('<src>')
     .argument('<dst>')
     .option('--version-id <id>', 'copy this version of SRC')
+    .option('--if-none-match <star>', "'*': only if DST does not exist; else exit 6")
+    .option('--if-match <etag>', 'only if DST\'s current ETag is this; else exit 6')
     .action(act(async (src: string, dst: string, flags, cmd: Command) => (await import('./commands/objects')).copy(ctx(cmd), src, dst, flags)));
 
   program
@@ -107,6 +111,7 @@ function build(): Command {
     .description('delete an object (a delete marker when versioned) or one version')
     .argument('<key>')
     .option('--version-id <id>', 'permanently delete this version')
+    .option('--if-match <etag>', 'only if the current ETag is this (\'*\': only if it exists); else exit 6')
     .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/objects')).remove(ctx(cmd), key, flags)));
 
   program
@@ -134,6 +139,63 @@ function build(): Command {
     .option('--content-type <type>', 'PUT only: the Content-Type the uploader must send')
     .option('--version-id <id>', 'GET only')
     .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/presign')).presign(ctx(cmd), key, flags)));
+
+  program
+    .command('restore')
+    .description('bring an archived (GLACIER, DEEP_ARCHIVE) object back for N days so it can be read')
+    .argument('<target>', 'the archived object: s3://bucket/key[?versionId=] or key')
+    .option('--days <n>', 'how long the restored copy stays readable', '7')
+    .option('--tier <tier>', 'Standard (3-5 h), Bulk (5-12 h, cheapest) or Expedited (1-5 min)', 'Standard')
+    .option('--snapshot <name>', 'instead: make the prefix TARGET equal to this snapshot (server-side copies of its versions)')
+    .option('--at <time>', 'instead: make the prefix TARGET equal to its state at this ISO time or duration ago (e.g. 2h), from version history')
+    .option('--dry-run', 'with --snapshot/--at: count what would change, change nothing')
+    .option('--delete', 'with --snapshot/--at: also delete keys the target state lacks (delete markers)')
+    .option('--concurrency <n>', 'with --snapshot/--at: requests in flight', '16')
+    .action(
+      act(async (target: string, flags, cmd: Command) => {
+        // issue 15: --snapshot/--at dispatch to commands/workspace-restore
+        if (flags.snapshot !== undefined || flags.at !== undefined) return (await import('./commands/workspace-restore')).restore(ctx(cmd), target, flags);
+        return (await import('./commands/archive-restore')).archiveRestore(ctx(cmd), target, flags);
+      }),
+    );
+
+  const snapshot = program.command('snapshot').description('record, list, show and compare snapshots of a prefix (which version of each object was current)');
+  snapshot
+    .command('create')
+    .description('record every current object\'s key, version id, ETag and size under PREFIX at this instant (a manifest under PREFIX.snapshots/)')
+    .argument('<prefix>')
+    .option('--name <name>', 'default: the instant, e.g. 2026-11-30T22-00-00Z')
+    .action(act(async (prefix: string, flags, cmd: Command) => (await import('./commands/snapshot')).create(ctx(cmd), prefix, flags)));
+  snapshot
+    .command('list')
+    .description('the snapshots of PREFIX')
+    .argument('<prefix>')
+    .action(act(async (prefix: string, _flags, cmd: Command) => (await import('./commands/snapshot')).list(ctx(cmd), prefix)));
+  snapshot
+    .command('show')
+    .description('a snapshot\'s manifest as NDJSON: header, one line per object, totals')
+    .argument('<prefix>')
+    .argument('<name>')
+    .action(act(async (prefix: string, name: string, _flags, cmd: Command) => (await import('./commands/snapshot')).show(ctx(cmd), prefix, name)));
+  snapshot
+    .command('diff')
+    .description('NDJSON of keys added, removed or modified from snapshot A to snapshot B ("now": the current state)')
+    .argument('<prefix>')
+    .argument('<a>')
+    .argument('<b>', 'a snapshot name or now')
+    .action(act(async (prefix: string, a: string, b: string, _flags, cmd: Command) => (await import('./commands/snapshot')).diff(ctx(cmd), prefix, a, b)));
+
+  program
+    .command('fork')
+    .description('copy PREFIX (now, a snapshot, or its state at a time) into NEW_PREFIX by server-side copies; the original is untouched')
+    .argument('<prefix>')
+    .argument('<new-prefix>')
+    .option('--snapshot <name>', 'fork this snapshot of PREFIX')
+    .option('--at <time>', 'fork PREFIX as it was at this ISO time or duration ago')
+    .option('--dry-run', 'count what would be copied, copy nothing')
+    .option('--delete', 'also delete keys under NEW_PREFIX that the source lacks')
+    .option('--concurrency <n>', 'requests in flight', '16')
+    .action(act(async (prefix: string, to: string, flags, cmd: Command) => (await import('./commands/fork')).fork(ctx(cmd), prefix, to, flags)));
 
   program
     .command('select')

@@ -21,7 +21,16 @@ export async function get(ctx: BlobContext, src: string, dst: string | undefined
   const source = { ...loc, ...(range ? { range } : {}) };
   const progress = createProgress('get', undefined, ctx.quiet || target === '-');
   try {
-    const opts = { concurrency, onStart: (h: { size: number }) => progress.setTotal(h.size), onProgress: (n: number) => progress.add(n) };
+    // The ETag of exactly the bytes written, for a read-modify-write loop's `put --if-match`.
+    let etag: string | undefined;
+    const opts = {
+      concurrency,
+      onStart: (h: { size: number; etag?: string }) => {
+        etag = h.etag?.replace(/"/g, '');
+        progress.setTotal(h.size);
+      },
+      onProgress: (n: number) => progress.add(n),
+    };
     if (target === '-') {
       await downloadTo(s3, source, process.stdout, opts);
       await flushStdout();
@@ -29,7 +38,7 @@ export async function get(ctx: BlobContext, src: string, dst: string | undefined
     }
     const { bytes } = await downloadToFile(s3, source, target, opts);
     progress.stop();
-    await printJson({ uri: uri(loc), path: target, bytes, version_id: loc.versionId ?? null, ...(range ? { range: flags.range } : {}) });
+    await printJson({ uri: uri(loc), path: target, bytes, etag: etag ?? null, version_id: loc.versionId ?? null, ...(range ? { range: flags.range } : {}) });
   } finally {
     progress.stop();
   }

@@ -11,6 +11,7 @@ import { stripQuotes } from '../transfer/hash';
 import { printJson } from '../../shared/output';
 import { parseTags } from '../args';
 import { BlobContext, uri } from '../context';
+import { ConditionFlags, conditionError, isConditionFailure, parseConditions } from '../conditions';
 
 /** The small single-object commands: versions, copy, delete, head, tag. */
 
@@ -73,16 +74,19 @@ export interface CopyResult {
   parts: number;
 }
 
-export async function copy(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string }): Promise<void> {
+export async function copy(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags): Promise<void> {
   await printJson(await copyVersion(ctx, src, dst, flags));
 }
 
 /** Server-side copy of SRC (or one of its versions) to DST, metadata and tags kept. */
-export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string }): Promise<CopyResult> {
+export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags): Promise<CopyResult> {
+  const conditions = parseConditions(flags);
   const from = await ctx.object(src, flags.versionId);
   const to = await ctx.object(dst);
   const s3 = await ctx.s3();
-  const res = await copyObject(s3, from, to);
+  const res = await copyObject(s3, from, to, { conditions }).catch(async (err: unknown) => {
+    throw isConditionFailure(err, conditions) ? await conditionError(s3, to, `copy ${uri(to)}`, conditions, err) : err;
+  });
   return {
     source: uri(from),
     source_version_id: from.versionId ?? null,
@@ -100,15 +104,21 @@ export interface DeleteResult {
   delete_marker: boolean;
 }
 
-export async function remove(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<void> {
+export async function remove(ctx: BlobContext, key: string, flags: { versionId?: string } & ConditionFlags): Promise<void> {
   await printJson(await deleteObject(ctx, key, flags));
 }
 
-export async function deleteObject(ctx: BlobContext, key: string, flags: { versionId?: string }): Promise<DeleteResult> {
+export async function deleteObject(ctx: BlobContext, key: string, flags: { versionId?: string } & ConditionFlags): Promise<DeleteResult> {
+  // S3 offers If-Match on DeleteObject only: delete only what the caller last saw.
+  const conditions = parseConditions(flags, false);
   const loc = await ctx.object(key, flags.versionId);
   const s3 = await ctx.s3();
   // Deleting is idempotent in S3 (a repeat is not an error), which keeps retried scripts safe.
-  const res = await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}) }));
+  const res = await s3
+    .send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}), ...conditions }))
+    .catch(async (err: unknown) => {
+      throw isConditionFailure(err, conditions) ? await conditionError(s3, loc, `delete ${uri(loc)}`, conditions, err) : err;
+    });
   return { deleted: uri(loc), version_id: res.VersionId ?? loc.versionId ?? null, delete_marker: !!res.DeleteMarker };
 }
 

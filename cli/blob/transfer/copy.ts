@@ -33,13 +33,15 @@ export async function copyObject(
   s3: S3Client,
   src: CopyLocation,
   dst: { bucket: string; key: string },
-  opts: { singleCopyLimit?: number; concurrency?: number } = {},
+  opts: { singleCopyLimit?: number; concurrency?: number; conditions?: { IfMatch?: string; IfNoneMatch?: string } } = {},
 ): Promise<{ size: number; etag?: string; versionId?: string; parts: number }> {
   const head = await s3.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }));
   const size = head.ContentLength ?? 0;
+  // The destination's If-Match / If-None-Match (S3 checks them on CopyObject and on completion).
+  const when = { ...(opts.conditions?.IfMatch ? { IfMatch: opts.conditions.IfMatch } : {}), ...(opts.conditions?.IfNoneMatch ? { IfNoneMatch: opts.conditions.IfNoneMatch } : {}) };
   if (size <= (opts.singleCopyLimit ?? SINGLE_COPY_LIMIT)) {
     const res = await s3.send(
-      new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource(src), MetadataDirective: 'COPY', TaggingDirective: 'COPY' }),
+      new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource(src), MetadataDirective: 'COPY', TaggingDirective: 'COPY', ...when }),
     );
     return { size, etag: res.CopyObjectResult?.ETag, versionId: res.VersionId, parts: 1 };
   }
@@ -72,7 +74,7 @@ export async function copyObject(
       );
       return { PartNumber: r.partNumber, ETag: res.CopyPartResult?.ETag };
     });
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId, MultipartUpload: { Parts: parts }, ...when }));
     return { size, etag: done.ETag, versionId: done.VersionId, parts: parts.length };
   } catch (err) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId })).catch(() => undefined);
