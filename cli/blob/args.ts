@@ -79,10 +79,24 @@ export interface ByteRange {
   readonly end?: number;
 }
 
+/** The last N bytes (`--range -N`, as HTTP and curl write it): the start is unknown until S3 answers. */
+export interface SuffixRange {
+  readonly suffix: number;
+}
+
+/** `get`'s --range: start-end (inclusive), start- (to the end) or -N (the last N bytes). */
+export function parseGetRange(input: string | undefined): ByteRange | SuffixRange | undefined {
+  const suffix = input === undefined ? null : /^-(\d+)$/.exec(input.trim());
+  if (!suffix) return parseRange(input);
+  const n = Number(suffix[1]);
+  if (!Number.isSafeInteger(n) || n < 1) throw usage(`invalid --range "${input}": a suffix range needs at least 1 byte`, 'give -N with N ≥ 1, e.g. --range -1024 for the last KiB');
+  return { suffix: n };
+}
+
 export function parseRange(input: string | undefined): ByteRange | undefined {
   if (input === undefined) return undefined;
   const m = /^(\d+)-(\d*)$/.exec(input.trim());
-  if (!m) throw usage(`invalid --range "${input}"`, 'give inclusive byte offsets as start-end or start-, e.g. --range 0-1048575');
+  if (!m) throw usage(`invalid --range "${input}"`, 'give inclusive byte offsets as start-end or start- (get also takes -N, the last N bytes), e.g. --range 0-1048575');
   const start = Number(m[1]);
   const end = m[2] ? Number(m[2]) : undefined;
   if (end !== undefined && end < start) throw usage(`invalid --range "${input}": end is before start`, 'give start-end with start ≤ end');

@@ -62,7 +62,7 @@ function hintFor(code: string): string {
     case 'ENOSPC':
     case 'EDQUOT':
     case 'EFBIG':
-      return 'free space on the destination file system; nothing was left under the destination name';
+      return 'free space on the destination file system';
     case 'ENOENT':
       return 'check that the file, or the destination directory, exists';
     case 'EROFS':

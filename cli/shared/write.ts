@@ -14,3 +14,11 @@ export function writeChunk(out: NodeJS.WritableStream, chunk: string | Uint8Arra
     out.once('error', onError);
   });
 }
+
+/**
+ * The reader of a pipe or FIFO went away (`| head`, a consumer that stopped): normal shell usage,
+ * not an error. Ends quietly with exit 0, as runMain does for stdout.
+ */
+export function readerWentAway(): never {
+  process.exit(0);
+}

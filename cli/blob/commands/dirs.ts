@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { CliError, EXIT } from '../../shared/cli-errors';
 import { asDirectoryPrefix } from '../s3-uri';
-import { getDir, putDir, SyncResult } from '../transfer/dir-sync';
+import { getDir, putDir, SyncOptions, SyncResult } from '../transfer/dir-sync';
 import { printJson } from '../../shared/output';
+import { runInterruptible } from '../../shared/interrupt';
 import { parseConcurrency } from '../args';
 import { BlobContext } from '../context';
 import { guessContentType, PutFlags, uploadSettings } from './put';
@@ -20,6 +21,19 @@ export interface DirSummary {
   skipped: number;
   bytes: number;
   files: SyncedFile[];
+  /** put-dir: local entries not uploaded because they are not regular readable files. */
+  skipped_local?: Array<{ path: string; reason: string }>;
+}
+
+/** Counts finished files so an interrupt can say how far a directory transfer got. */
+function tally(): { planned: (n: number) => void; done: () => void; text: (verb: string) => string } {
+  let total: number | undefined;
+  let finished = 0;
+  return {
+    planned: (n) => (total = n),
+    done: () => void finished++,
+    text: (verb) => `${verb} stopped after ${finished}${total === undefined ? '' : ` of ${total}`} files; files not yet finished were not written`,
+  };
 }
 
 function summary(result: SyncResult, direction: 'put' | 'get'): Omit<DirSummary, 'uri'> {
@@ -36,10 +50,22 @@ function summary(result: SyncResult, direction: 'put' | 'get'): Omit<DirSummary,
 }
 
 export async function putDirectory(ctx: BlobContext, dir: string, prefix: string, flags: PutFlags): Promise<void> {
-  await printJson(await uploadDirectory(ctx, dir, prefix, flags));
+  const t = tally();
+  const summary = await runInterruptible({
+    work: (interrupt) => uploadDirectory(ctx, dir, prefix, flags, { interrupt, onPlanned: t.planned, onFileDone: t.done }),
+    describe: () => t.text('put-dir'),
+    completed: (s) => `put-dir had finished all ${s.transferred + s.skipped} files`,
+  });
+  if (summary.skipped_local?.length) {
+    const reasons = [...new Set(summary.skipped_local.map((f) => f.reason))].join(', ');
+    process.stderr.write(`blob: note: put-dir skipped ${summary.skipped_local.length} local entries that are not regular readable files (${reasons}); see skipped_local\n`);
+  }
+  await printJson(summary);
 }
 
-export async function uploadDirectory(ctx: BlobContext, dir: string, prefix: string, flags: PutFlags): Promise<DirSummary> {
+type DirProgress = Pick<SyncOptions, 'interrupt' | 'onPlanned' | 'onFileDone'>;
+
+export async function uploadDirectory(ctx: BlobContext, dir: string, prefix: string, flags: PutFlags, progress: DirProgress = {}): Promise<DirSummary> {
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 32);
   const st = await stat(dir);
@@ -52,19 +78,27 @@ export async function uploadDirectory(ctx: BlobContext, dir: string, prefix: str
     ...(settings.tagging ? { tagging: settings.tagging } : {}),
     ...(settings.storageClass ? { storageClass: settings.storageClass } : {}),
     contentTypeOf: (path) => settings.contentType ?? guessContentType(path),
+    ...progress,
   });
-  return { uri: `s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, ...summary(result, 'put') };
+  const skippedLocal = (result.skippedLocal ?? []).map((f) => ({ path: f.path, reason: f.reason }));
+  return { uri: `s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, ...summary(result, 'put'), skipped_local: skippedLocal };
 }
 
 export async function getDirectory(ctx: BlobContext, prefix: string, dir: string, flags: { concurrency?: string }): Promise<void> {
-  await printJson(await downloadDirectory(ctx, prefix, dir, flags));
+  const t = tally();
+  const summary = await runInterruptible({
+    work: (interrupt) => downloadDirectory(ctx, prefix, dir, flags, { interrupt, onPlanned: t.planned, onFileDone: t.done }),
+    describe: () => t.text('get-dir'),
+    completed: (s) => `get-dir had finished all ${s.transferred + s.skipped} files`,
+  });
+  await printJson(summary);
 }
 
-export async function downloadDirectory(ctx: BlobContext, prefix: string, dir: string, flags: { concurrency?: string }): Promise<DirSummary> {
+export async function downloadDirectory(ctx: BlobContext, prefix: string, dir: string, flags: { concurrency?: string }, progress: DirProgress = {}): Promise<DirSummary> {
   const concurrency = parseConcurrency(flags.concurrency, 32);
   const loc = await ctx.location(prefix);
   const s3 = await ctx.s3();
-  const result = await getDir(s3, loc.bucket, asDirectoryPrefix(loc.key), dir, { concurrency });
+  const result = await getDir(s3, loc.bucket, asDirectoryPrefix(loc.key), dir, { concurrency, ...progress });
   if (!result.transferred.length && !result.skipped.length) {
     throw new CliError(`no objects under s3://${loc.bucket}/${asDirectoryPrefix(loc.key)}`, EXIT.NOT_FOUND, 'check the prefix with blob list');
   }

@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
 import { CliError, EXIT } from '../../shared/cli-errors';
 import { uploadFile, uploadStream, UploadTarget } from '../transfer/upload';
 import { printJson } from '../../shared/output';
+import { runInterruptible } from '../../shared/interrupt';
 import { createProgress, Progress } from '../../shared/progress';
 import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';
 import { BlobContext, uri } from '../context';
@@ -47,7 +48,13 @@ export interface PutResult {
 }
 
 export async function put(ctx: BlobContext, src: string, dst: string, flags: PutFlags): Promise<void> {
-  await printJson(await putObject(ctx, src, dst, flags, (size) => createProgress('put', size, ctx.quiet)));
+  const result = await runInterruptible({
+    work: (interrupt) => putObject(ctx, src, dst, flags, (size) => createProgress('put', size, ctx.quiet), interrupt.signal),
+    // Nothing is visible until PutObject/CompleteMultipartUpload succeeds, and a multipart upload is aborted.
+    describe: () => `upload of ${dst} aborted; the object was not changed (a previous version is intact)`,
+    completed: (r) => `${r.uri} was completely uploaded (version ${r.version_id ?? 'null'})`,
+  });
+  await printJson(result);
 }
 
 /**
@@ -60,6 +67,7 @@ export async function putObject(
   dst: string,
   flags: PutFlags,
   progressFor: (size: number | undefined) => Progress = (size) => createProgress('put', size, true),
+  signal?: AbortSignal,
 ): Promise<PutResult> {
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 8);
@@ -72,9 +80,14 @@ export async function putObject(
   if (typeof src === 'string' && src !== '-') {
     const st = await stat(src);
     if (st.isDirectory()) throw new CliError(`${src} is a directory`, EXIT.USAGE, `use blob put-dir ${src} ${dst}`);
-    if (st.isFile()) size = st.size;
-    else input = createReadStream(src);
+    if (st.isFile()) {
+      // Unreadable now rather than mid-request, where the error would surface from inside the SDK.
+      await (await open(src, 'r')).close();
+      size = st.size;
+    } else input = createReadStream(src);
   }
+  // Reading stdin or a FIFO cannot be cancelled by the request's signal: end the stream too.
+  signal?.addEventListener('abort', () => (input as Readable | undefined)?.destroy(signal.reason as Error), { once: true });
   const target: UploadTarget = {
     ...settings,
     bucket: loc.bucket,
@@ -87,8 +100,8 @@ export async function putObject(
   try {
     const result = await (
       input
-        ? uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n) })
-        : uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n) })
+        ? uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n), ...(signal ? { signal } : {}) })
+        : uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n), ...(signal ? { signal } : {}) })
       ).catch(async (err: unknown) => {
         throw isConditionFailure(err, conditions) ? await conditionError(s3, loc, `put ${uri(loc)}`, conditions, err) : err;
       });

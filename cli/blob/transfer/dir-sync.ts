@@ -1,11 +1,16 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client, StorageClass } from '@aws-sdk/client-s3';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { downloadToFile } from './download';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { downloadToPath } from './download';
 import { etagIsMd5, fileDigest, SHA256_METADATA_KEY, stripQuotes } from './hash';
 import { MiB } from './part-plan';
 import { mapPool } from './pool';
 import { uploadFile } from './upload';
+import { LocalEntry, planGetDir, SkippedLocal, walkLocal } from './local-tree';
+import { localIoError } from '../../shared/local-io';
+import type { Interruptible } from '../../shared/interrupt';
+
+export type { LocalEntry, SkippedLocal } from './local-tree';
 
 /**
  * put-dir / get-dir: parallel, relative paths kept, and files already identical on the other side
@@ -19,13 +24,6 @@ export interface RemoteEntry {
   readonly etag?: string;
 }
 
-export interface LocalEntry {
-  readonly path: string;
-  /** Relative path with "/" separators. */
-  readonly rel: string;
-  readonly size: number;
-}
-
 export interface SyncOptions {
   readonly concurrency?: number;
   readonly multipartThreshold?: number;
@@ -34,24 +32,17 @@ export interface SyncOptions {
   readonly storageClass?: StorageClass;
   readonly contentTypeOf?: (path: string) => string | undefined;
   readonly onFileDone?: (entry: { rel: string; bytes: number; skipped: boolean }) => void;
+  /** Called once the work is known: the number of files to consider. */
+  readonly onPlanned?: (files: number) => void;
+  /** Aborts requests and removes temporary files (SIGINT/SIGTERM). */
+  readonly interrupt?: Interruptible;
 }
 
 export interface SyncResult {
   readonly transferred: Array<{ key: string; path: string; size: number }>;
   readonly skipped: Array<{ key: string; path: string; size: number }>;
-}
-
-export async function listLocalFiles(dir: string): Promise<LocalEntry[]> {
-  const root = resolve(dir);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files: LocalEntry[] = [];
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    const path = join(e.parentPath, e.name);
-    const st = await stat(path);
-    files.push({ path, rel: relative(root, path).split(sep).join('/'), size: st.size });
-  }
-  return files.sort((a, b) => a.rel.localeCompare(b.rel));
+  /** put-dir: local entries that are not regular readable files, so were not uploaded. */
+  readonly skippedLocal?: readonly SkippedLocal[];
 }
 
 export async function* listRemote(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<RemoteEntry> {
@@ -76,12 +67,15 @@ export async function sameContent(s3: S3Client, bucket: string, local: LocalEntr
 }
 
 export async function putDir(s3: S3Client, dir: string, bucket: string, prefix: string, opts: SyncOptions = {}): Promise<SyncResult> {
-  const locals = await listLocalFiles(dir);
+  const { files: locals, skipped: skippedLocal } = await walkLocal(dir);
+  opts.onPlanned?.(locals.length);
   const remote = new Map<string, RemoteEntry>();
   for await (const r of listRemote(s3, bucket, prefix)) remote.set(r.key, r);
   const threshold = opts.multipartThreshold ?? 16 * MiB;
-  const result: SyncResult = { transferred: [], skipped: [] };
+  const result: SyncResult = { transferred: [], skipped: [], skippedLocal };
+  const signal = opts.interrupt?.signal;
   await mapPool(locals, opts.concurrency ?? 32, async (file) => {
+    signal?.throwIfAborted();
     const key = `${prefix}${file.rel}`;
     const existing = remote.get(key);
     if (existing && (await sameContent(s3, bucket, file, existing))) {
@@ -104,8 +98,11 @@ export async function putDir(s3: S3Client, dir: string, bucket: string, prefix: 
         ...(opts.tagging ? { tagging: opts.tagging } : {}),
         ...(opts.storageClass ? { storageClass: opts.storageClass } : {}),
       },
-      { multipartThreshold: threshold, concurrency: 4 },
-    );
+      { multipartThreshold: threshold, concurrency: 4, ...(signal ? { signal } : {}) },
+    ).catch((err: unknown) => {
+      // A file that vanished or became unreadable after the walk names itself.
+      throw (err as { syscall?: string }).syscall ? localIoError(err, file.path) : err;
+    });
     result.transferred.push({ key, path: file.path, size: file.size });
     opts.onFileDone?.({ rel: file.rel, bytes: file.size, skipped: false });
   });
@@ -113,28 +110,26 @@ export async function putDir(s3: S3Client, dir: string, bucket: string, prefix: 
 }
 
 export async function getDir(s3: S3Client, bucket: string, prefix: string, dir: string, opts: SyncOptions = {}): Promise<SyncResult> {
-  const root = resolve(dir);
-  const remotes: RemoteEntry[] = [];
-  for await (const r of listRemote(s3, bucket, prefix)) if (!r.key.endsWith('/')) remotes.push(r);
+  const remotes = new Map<string, RemoteEntry>();
+  for await (const r of listRemote(s3, bucket, prefix)) if (!r.key.endsWith('/')) remotes.set(r.key, r);
+  const plan = await planGetDir(dir, prefix, [...remotes.keys()]);
+  opts.onPlanned?.(plan.length);
   const result: SyncResult = { transferred: [], skipped: [] };
-  await mapPool(remotes, opts.concurrency ?? 32, async (r) => {
-    const rel = r.key.slice(prefix.length);
-    const path = resolve(root, rel);
-    if (path !== root && !path.startsWith(root + sep)) {
-      throw Object.assign(new Error(`key "${r.key}" would be written outside ${root}`), { name: 'UnsafeKey' });
-    }
-    const local = await stat(path).then(
-      (st) => (st.isFile() ? { path, rel, size: st.size } : undefined),
-      () => undefined,
-    );
-    if (local && (await sameContent(s3, bucket, local, r))) {
-      result.skipped.push({ key: r.key, path, size: r.size });
-      opts.onFileDone?.({ rel, bytes: r.size, skipped: true });
+  const signal = opts.interrupt?.signal;
+  await mapPool(plan, opts.concurrency ?? 32, async (p) => {
+    signal?.throwIfAborted();
+    const r = remotes.get(p.key) as RemoteEntry;
+    if (p.existing && (await sameContent(s3, bucket, p.existing, r))) {
+      result.skipped.push({ key: r.key, path: p.path, size: r.size });
+      opts.onFileDone?.({ rel: p.rel, bytes: r.size, skipped: true });
       return;
     }
-    await downloadToFile(s3, { bucket, key: r.key }, path, { concurrency: 4 });
-    result.transferred.push({ key: r.key, path, size: r.size });
-    opts.onFileDone?.({ rel, bytes: r.size, skipped: false });
+    await mkdir(dirname(p.path), { recursive: true }).catch((err: unknown) => {
+      throw localIoError(err, dirname(p.path));
+    });
+    await downloadToPath(s3, { bucket, key: r.key }, p.path, { concurrency: 4, ...(opts.interrupt ? { interrupt: opts.interrupt } : {}) });
+    result.transferred.push({ key: r.key, path: p.path, size: r.size });
+    opts.onFileDone?.({ rel: p.rel, bytes: r.size, skipped: false });
   });
   return result;
 }
