@@ -216,6 +216,16 @@ function build(): Command {
     .option('--limit <n>', 'most recent N records', '50')
     .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/history')).history(ctx(cmd), key, flags)));
 
+  program
+    .command('mcp')
+    .description('serve these commands as Model Context Protocol tools over stdio (Claude Code, Claude Desktop, any MCP client)')
+    .option('--read-only', 'list only the tools that write nothing')
+    .option('--allow-prefix <prefix>', 'refuse every key outside this prefix (repeatable); kvstore closes unless --allow-kv-prefix', collect)
+    .option('--allow-kv-prefix <prefix>', 'refuse kvstore keys, locks and queues outside this prefix (repeatable)', collect)
+    .option('--table <name>', 'kvstore table (default: the environment\'s)')
+    .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:PORT instead of stdio')
+    .action(act(async (flags, cmd: Command) => (await import('../mcp/server')).serveMcp(cmd, flags)));
+
   return program;
 }
 
