@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const SOURCES = ['cli', 'core', path.join('tools', 'build-cli.mjs')];
+const SOURCES = ['cli', 'core', path.join('tools', 'build-cli.mjs'), path.join('packages', 'cli', 'package.json')];
 
 function newest(p) {
   let st;
