@@ -26,9 +26,9 @@ export const SESSION_TAG = 'session';
 /**
  * Names an agent or session may have. Narrower than what STS accepts on purpose: no '/' (a tag
  * `bob/x` would land inside bob's workspace `agents/bob/`), no wildcard characters, and short
- * enough that `<agent>-<session>` fits a RoleSessionName (64).
+ * enough that `<agent>@<session>` fits a RoleSessionName (64).
  */
-export const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+export const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$/;
 
 export interface AgentIdentity {
   readonly agent: string;

@@ -1,4 +1,5 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -15,6 +16,8 @@ export interface ClientOptions {
   readonly maxSockets?: number;
   /** Attempts including the first, with the SDK's standard exponential backoff and jitter. */
   readonly maxAttempts?: number;
+  /** Instead of the SDK's default chain: the CLIs' `--as AGENT` session (cli/shared/identity.ts). */
+  readonly credentials?: () => Promise<AwsCredentialIdentity>;
 }
 
 export interface ResolvedClientConfig {
@@ -24,6 +27,8 @@ export interface ResolvedClientConfig {
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
   requestHandler: NodeHttpHandler;
+  /** Only when ClientOptions.credentials is given; the union keeps callers free to pass static keys. */
+  credentials?: AwsCredentialIdentity | (() => Promise<AwsCredentialIdentity>);
 }
 
 export function endpointFromEnvironment(service?: string): string | undefined {
@@ -37,6 +42,7 @@ export function clientConfig(options: ClientOptions = {}, service?: string): Res
   return {
     ...(options.region ? { region: options.region } : {}),
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
     requestHandler: new NodeHttpHandler({

@@ -3,6 +3,7 @@ import { CliError, EXIT } from '../shared/cli-errors';
 import { runMain, toCliError } from '../shared/errors';
 import { addGlobalOptions, collect } from '../shared/options';
 import { BlobContext } from './context';
+import { agentOf, explainDenied } from '../shared/identity';
 
 /**
  * `blob`: S3 for agents through plain shell commands. JSON on stdout, one error line on stderr,
@@ -27,7 +28,7 @@ function build(): Command {
         await fn(...args);
       } catch (err) {
         const cmd = args[args.length - 1] as Command;
-        throw toCliError(err, { what: `${cmd.name()} ${String(args[0])}` });
+        throw explainDenied(toCliError(err, { what: `${cmd.name()} ${String(args[0])}` }), agentOf(cmd));
       }
     };
 
@@ -225,6 +226,18 @@ function build(): Command {
     .option('--table <name>', 'kvstore table (default: the environment\'s)')
     .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:PORT instead of stdio')
     .action(act(async (flags, cmd: Command) => (await import('../mcp/server')).serveMcp(cmd, flags)));
+
+  program
+    .command('whoami')
+    .description('who the credentials are (STS) and, for an agent (--as, or a session from blob credentials), what it may touch')
+    .action(act(async (_flags, cmd: Command) => (await import('./commands/whoami')).whoami(ctx(cmd))));
+
+  program
+    .command('credentials')
+    .description('print a fresh agent session (--as AGENT [--session ID]) as export lines for an agent\'s sandbox')
+    .option('--duration <d>', '15m to 12h', '1h')
+    .addOption(new Option('--format <format>', 'env: export lines; json: credential_process JSON').choices(['env', 'json']).default('env'))
+    .action(act(async (flags, cmd: Command) => (await import('./commands/credentials')).credentials(ctx(cmd), flags)));
 
   return program;
 }

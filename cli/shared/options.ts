@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ClientOptions } from '../../core/aws-config';
 import { CliError, EXIT } from './cli-errors';
+import { assertEnvironmentName } from './env-resolve';
+import { sharedAgentProvider, validateAgentName } from './identity';
 
 /** Options every blob/kvstore command accepts (declared once on the program). */
 export interface GlobalOptions {
@@ -9,6 +11,9 @@ export interface GlobalOptions {
   endpoint?: string;
   env?: string;
   quiet?: boolean;
+  /** --as / BLOB_AGENT, --session / BLOB_SESSION: act as this agent through the environment's agent role (cli/shared/identity.ts). */
+  as?: string;
+  session?: string;
 }
 
 export function addGlobalOptions(program: Command): Command {
@@ -16,7 +21,9 @@ export function addGlobalOptions(program: Command): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION, then the environment\'s primary region)')
     .option('--endpoint <url>', 'service endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL)')
     .option('--env <name>', 'environment whose bucket/table short keys resolve to (default: BLOB_ENV)')
-    .option('-q, --quiet', 'no progress bars');
+    .option('-q, --quiet', 'no progress bars')
+    .option('--as <agent>', 'act as this agent: assume the environment\'s agent role with the session tag agent=AGENT (default: BLOB_AGENT)')
+    .option('--session <id>', 'with --as: also tag the session, which opens the session workspaces (default: BLOB_SESSION)');
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -25,11 +32,22 @@ export function globalOptions(cmd: Command): GlobalOptions {
   if (o.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(o.endpoint)) {
     throw new CliError(`invalid --endpoint "${o.endpoint}"`, EXIT.USAGE, 'give a URL such as http://127.0.0.1:5000');
   }
-  return { ...o, env };
+  const as = o.as ?? (process.env.BLOB_AGENT || undefined);
+  const session = o.session ?? (process.env.BLOB_SESSION || undefined);
+  if (session !== undefined && as === undefined) throw new CliError('--session needs --as', EXIT.USAGE, 'pass --as AGENT (or set BLOB_AGENT) with --session');
+  if (as !== undefined) {
+    validateAgentName(as, '--as');
+    if (session !== undefined) validateAgentName(session, '--session');
+    if (!env) throw new CliError(`--as ${as} needs an environment`, EXIT.USAGE, 'the agent role belongs to one environment: pass --env <dev|staging|prod> or set BLOB_ENV');
+  }
+  return { ...o, env, ...(as ? { as } : {}), ...(session ? { session } : {}) };
 }
 
 export function clientOptions(g: GlobalOptions, extra: Partial<ClientOptions> = {}): ClientOptions {
-  return { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}), ...extra };
+  const base = { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}) };
+  // Every client of an --as command signs as the agent session; the role lookup and STS use `base`.
+  const credentials = g.as && g.env ? sharedAgentProvider(assertEnvironmentName(g.env), { agent: g.as, ...(g.session ? { session: g.session } : {}) }, base) : undefined;
+  return { ...base, ...(credentials ? { credentials } : {}), ...extra };
 }
 
 /** Collects a repeatable option into an array (commander's documented pattern). */

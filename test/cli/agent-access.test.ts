@@ -1,0 +1,103 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { clientConfig } from '../../core/aws-config';
+import { resourceNames } from '../../lib/config';
+import { LOCAL_CREDENTIALS } from '../../local/emulator/clients';
+import { AuthzRequest, PolicyEvaluator, Principal } from '../../local/iam/evaluate';
+import { AGENT_CASES, ALICE, AgentCase, SEEDED_KEYS } from '../support/agent-cases';
+import { useLocalStack } from '../support/local-stack';
+import { blob, ensureBlobBuilt, RunResult } from './blob-harness';
+import { buildKvstoreBundle, kvstore } from './kvstore-cli';
+
+/**
+ * Issue 15 acceptance 1: on the local copy with policy enforcement on, `blob --as alice --session s1`
+ * and `kvstore --as alice --session s1` may do exactly what the case table (test/support/agent-cases.ts)
+ * allows; every refusal is exit 4 with a message naming the agent and the location. The same rows are
+ * then decided by the evaluator on the policies the copy provisioned from the dev storage template,
+ * and both must agree row by row.
+ */
+const stack = useLocalStack({ fixture: true });
+const cache = mkdtempSync(join(tmpdir(), 'agent-cache-'));
+const names = resourceNames('dev');
+
+beforeAll(async () => {
+  ensureBlobBuilt();
+  buildKvstoreBundle();
+  const s = stack();
+  const s3 = new S3Client({ ...clientConfig({ endpoint: s.endpoint, region: s.region }), credentials: LOCAL_CREDENTIALS });
+  for (const key of SEEDED_KEYS) await s3.send(new PutObjectCommand({ Bucket: s.outputs.bucket, Key: key, Body: `seeded ${key}\n` }));
+  s3.destroy();
+}, 240_000);
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+function env(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const e: Record<string, string | undefined> = { ...stack().awsEnv, BLOB_ENV: 'dev', BLOB_BUCKET: undefined, BLOB_AGENT: undefined, BLOB_SESSION: undefined, XDG_CACHE_HOME: cache, ...extra };
+  return Object.fromEntries(Object.entries(e).filter((x): x is [string, string] => x[1] !== undefined));
+}
+
+const AS = ['--as', ALICE.agent, '--session', ALICE.session];
+
+/** One row of the table through the real CLIs, as alice. */
+function runCase(c: AgentCase): Promise<RunResult> {
+  switch (c.op) {
+    case 'get':
+      return blob([...AS, 'get', c.target, '-'], { env: env() });
+    case 'put':
+      return blob([...AS, 'put', '-', c.target], { env: env(), input: `written by alice: ${c.label}\n` });
+    case 'delete':
+      return blob([...AS, 'delete', c.target], { env: env() });
+    case 'list':
+      // '' is the whole bucket, which a bare key cannot say
+      return blob([...AS, 'list', c.target || `s3://${stack().outputs.bucket}/`, '--no-metadata'], { env: env() });
+    case 'kv-get':
+      return kvstore([...AS, 'get', c.target], env());
+    case 'kv-set':
+      return kvstore([...AS, 'set', c.target, '"alice"'], env());
+  }
+}
+
+describe('agent alice on the local copy with enforcement on (issue 15 acceptance 1)', () => {
+  const outcomes = new Map<string, boolean>();
+
+  test.each(AGENT_CASES.map((c) => [c.label, c] as const))('alice %s', async (_label, c) => {
+    const r = await runCase(c);
+    // kvstore get of a key never set is exit 5 (not found): allowed, it only does not exist yet.
+    const ok = r.code === 0 || (c.op === 'kv-get' && r.code === 5);
+    outcomes.set(c.label, ok);
+    if (c.allowed) {
+      expect([c.target, r.code, r.stderr]).toEqual([c.target, c.op === 'kv-get' && r.code === 5 ? 5 : 0, r.code === 0 ? '' : r.stderr]);
+    } else {
+      expect([c.target, r.code]).toEqual([c.target, 4]);
+      expect(r.stderr).toContain('agent "alice"');
+      expect(r.stderr).toContain(c.op.startsWith('kv-') ? c.target : c.target || 'list');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('the same rows simulated on the provisioned dev storage template agree with the CLI', async () => {
+    const s = stack();
+    const store = s.policies();
+    const roleArn = [...store.roles.keys()].find((a) => a.endsWith(`:role/${names.prefix}-agent`)) as string;
+    const principal: Principal = { arn: `arn:aws:sts::${store.accountId}:assumed-role/${names.prefix}-agent/alice@s1`, kind: 'assumed-role', roleArn, identityPolicies: store.roles.get(roleArn)?.policies ?? [], tags: { ...ALICE } };
+    const evaluator = new PolicyEvaluator(store);
+    const tableArn = `arn:aws:dynamodb:${s.region}:${store.accountId}:table/${names.kvstoreTable}`;
+    const request = (c: AgentCase): AuthzRequest => {
+      const object = (action: string): AuthzRequest => ({ action, resource: `arn:aws:s3:::${s.outputs.bucket}/${c.target}`, context: {} });
+      if (c.op === 'list') return { action: 's3:ListBucket', resource: `arn:aws:s3:::${s.outputs.bucket}`, context: { 's3:prefix': c.target } };
+      if (c.op.startsWith('kv-')) return { action: c.op === 'kv-get' ? 'dynamodb:GetItem' : 'dynamodb:UpdateItem', resource: tableArn, context: { 'dynamodb:LeadingKeys': [c.target.split('/')[0] as string] } };
+      return object({ get: 's3:GetObject', put: 's3:PutObject', delete: 's3:DeleteObject' }[c.op as 'get' | 'put' | 'delete']);
+    };
+    const rows = [];
+    for (const c of AGENT_CASES) rows.push([c.label, (await evaluator.evaluate(principal, request(c))).allowed, outcomes.get(c.label)]);
+    expect(rows).toEqual(AGENT_CASES.map((c) => [c.label, c.allowed, c.allowed]));
+  });
+
+  test('the session was assumed once and cached privately (0600), keyed by role, agent and session', () => {
+    const dir = join(cache, 'agent-blob', 'sessions');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(statSync(join(dir, files[0] as string)).mode & 0o777).toBe(0o600);
+  });
+});
