@@ -127,13 +127,12 @@ export class AgentAccess extends Construct {
         resources: [key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': [`s3.${stack.region}.amazonaws.com`, `dynamodb.${stack.region}.amazonaws.com`] } },
       }),
-      // The parameters `--env` resolves, so a sandbox holding only the session's keys finds the bucket and table.
+      // The environment's published parameters (names and ARNs, no secrets), each by name: `--env`
+      // asks for several in one GetParameters, which AWS refuses whole if one is not allowed.
       new iam.PolicyStatement({
         sid: 'ResolveEnvironment',
         actions: ['ssm:GetParameters', 'ssm:GetParameter'],
-        resources: [names.parameters.bucketName, names.parameters.tableName, names.parameters.topicArn, names.parameters.auditTableName, names.parameters.agentLayout].map((n) =>
-          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.slice(1) }),
-        ),
+        resources: Object.values(names.parameters).map((n) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: n.slice(1) })),
       }),
     ];
     for (const s of statements) this.role.addToPolicy(s);

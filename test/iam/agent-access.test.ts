@@ -108,11 +108,12 @@ describe('the agent role on the dev template (issue 15 acceptance 1, simulated)'
     expect(await allowed(alice, { action: 'sts:AssumeRole', resource: roleArn, context: { 'aws:RequestTag/agent': 'bob' } })).toBe(false);
   });
 
-  test('the environment parameters are readable (a sandbox with only the session resolves --env), nothing else in SSM', async () => {
+  test('the environment parameters are readable (a sandbox with only the session resolves --env), not another environment\'s, nothing else in SSM', async () => {
     const param = (name: string): AuthzRequest => ({ action: 'ssm:GetParameters', resource: `arn:aws:ssm:${region}:${model.accountId}:parameter${name}`, context: {} });
     expect(await allowed(alice, param(names.parameters.bucketName))).toBe(true);
     expect(await allowed(alice, param(names.parameters.agentLayout))).toBe(true);
-    expect(await allowed(alice, param(names.parameters.dataKeyArn))).toBe(false);
+    expect(await allowed(alice, param(names.parameters.tableName))).toBe(true);
+    expect(await allowed(alice, param('/blob/prod/bucket-name'))).toBe(false);
     expect(await allowed(alice, param('/other/secret'))).toBe(false);
   });
 });
