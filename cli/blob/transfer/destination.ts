@@ -132,7 +132,7 @@ async function openFile(path: string, mode: number | undefined, intr?: Interrupt
     if (mode !== undefined) await fh.chmod(mode);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw localIoError(err, path);
+    throw localIoError({ code: errno(err) }, path); // name the destination, not the temp file
   }
   const unregister = intr?.onForcedExit(() => unlinkSync(tmp));
   let closed = false;
@@ -165,7 +165,7 @@ async function openFile(path: string, mode: number | undefined, intr?: Interrupt
         await rename(tmp, path);
       } catch (err) {
         await discard();
-        throw localIoError(err, path);
+        throw localIoError({ code: errno(err) }, path);
       }
       unregister?.();
     },
