@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toolsFor } from '../../cli/mcp/registry';
+import { useLocalStack } from '../support/local-stack';
+import { ensureBlobBuilt } from '../cli/blob-harness';
+import { connect, McpSession } from './mcp-client';
+
+/**
+ * Issue 16 acceptance 1 (switches) and 3 (bad input): --read-only and --allow-prefix refuse what
+ * they should; missing or mistyped arguments, a 10 MB object, a denied prefix and an unreachable
+ * endpoint each come back as one clear tool error, and the same server then serves the next call.
+ */
+const stack = useLocalStack({ fixture: true });
+const run = `mcp-safety/${randomUUID().slice(0, 8)}`;
+const env = (): Record<string, string | undefined> => ({ ...stack().awsEnv, BLOB_ENV: undefined, BLOB_BUCKET: stack().outputs.bucket });
+const sessions: McpSession[] = [];
+const open = async (args: string[], extra: Record<string, string | undefined> = {}): Promise<McpSession> => {
+  const s = await connect(args, { ...env(), ...extra });
+  sessions.push(s);
+  return s;
+};
+let full: McpSession;
+
+beforeAll(async () => {
+  ensureBlobBuilt();
+  full = await open([]);
+  await full.ok('put', { key: `${run}/allowed/a.txt`, content: 'inside' });
+  await full.ok('put', { key: `${run}/other/b.txt`, content: 'outside' });
+}, 120_000);
+afterAll(async () => {
+  for (const s of sessions) await s.close();
+});
+
+test('--read-only lists only the read tools and refuses every write, including PUT links', async () => {
+  const ro = await open(['--read-only']);
+  const names = (await ro.client.listTools()).tools.map((t) => t.name);
+  expect(names).toEqual(toolsFor(true).map((t) => t.name));
+  expect(names).not.toContain('put');
+  expect(await ro.fails('put', { key: `${run}/x.txt`, content: 'x' })).toMatch(/read-only.*\[exit 4 AUTH\]/);
+  expect(await ro.fails('delete', { key: `${run}/allowed/a.txt` })).toMatch(/read-only/);
+  expect(await ro.fails('presign', { key: `${run}/allowed/a.txt`, method: 'PUT' })).toMatch(/read-only: no PUT links/);
+  expect(await ro.ok('get', { key: `${run}/allowed/a.txt` })).toMatchObject({ content: 'inside' });
+  expect(await ro.ok('presign', { key: `${run}/allowed/a.txt` })).toMatchObject({ method: 'GET' });
+});
+
+test('--allow-prefix refuses keys, listings, copy sources and destinations, select, resources and kvstore outside it', async () => {
+  const scoped = await open(['--allow-prefix', `${run}/allowed/`]);
+  const denied = /outside the allowed prefixes.*\[exit 4 AUTH\]/;
+  expect(await scoped.ok('get', { key: `${run}/allowed/a.txt` })).toMatchObject({ content: 'inside' });
+  expect(await scoped.ok('put', { key: `${run}/allowed/new.txt`, content: 'ok' })).toMatchObject({ size: 2 });
+  expect(await scoped.fails('get', { key: `${run}/other/b.txt` })).toMatch(denied);
+  expect(await scoped.fails('put', { key: `${run}/other/c.txt`, content: 'no' })).toMatch(denied);
+  expect(await scoped.fails('list', { prefix: `${run}/` })).toMatch(denied);
+  expect(await scoped.fails('copy', { source: `${run}/other/b.txt`, destination: `${run}/allowed/b.txt` })).toMatch(denied);
+  expect(await scoped.fails('copy', { source: `${run}/allowed/a.txt`, destination: `${run}/other/a.txt` })).toMatch(denied);
+  expect(await scoped.fails('select', { key: `${run}/other/b.csv`, sql: 'SELECT * FROM s3object' })).toMatch(denied);
+  expect(await scoped.fails('get', { key: `s3://another-bucket/${run}/allowed/a.txt` })).toMatch(denied);
+  expect(await scoped.fails('kv_get', { key: 'any/key' })).toMatch(/kvstore is closed.*\[exit 4 AUTH\]/);
+  const { resources } = await scoped.client.listResources();
+  expect(resources.map((r) => r.uri).sort()).toEqual([`blob://${run}/allowed/a.txt`, `blob://${run}/allowed/new.txt`]);
+  await expect(scoped.client.readResource({ uri: `blob://${run}/other/b.txt` })).rejects.toThrow(/outside the allowed prefixes/);
+  // Nothing outside was written.
+  expect(await full.fails('head', { key: `${run}/other/c.txt` })).toMatch(/NOT_FOUND/);
+  expect(await full.fails('head', { key: `${run}/other/a.txt` })).toMatch(/NOT_FOUND/);
+});
+
+test('missing and mistyped arguments are USAGE tool errors; the server keeps serving', async () => {
+  expect(await full.fails('get', {})).toMatch(/get: invalid arguments: key: .*\[exit 2 USAGE\]/);
+  expect(await full.ok('head', { key: `${run}/allowed/a.txt` })).toMatchObject({ size: 6 });
+  expect(await full.fails('get', { key: 42 })).toMatch(/key: .*expected string.*\[exit 2 USAGE\]/);
+  expect(await full.fails('list', { prefix: `${run}/`, limit: 'ten' })).toMatch(/limit: .*\[exit 2 USAGE\]/);
+  expect(await full.fails('put', { key: `${run}/x.txt`, content: 'a', content_base64: 'YQ==' })).toMatch(/exactly one of content, content_base64 or path.*USAGE/);
+  expect(await full.fails('put', { key: `${run}/x.txt`, content_base64: '***' })).toMatch(/not valid base64/);
+  expect(await full.fails('get', { key: `${run}/allowed/a.txt`, range: 'abc' })).toMatch(/invalid --range "abc".*USAGE/);
+  expect(await full.fails('no_such_tool', {})).toMatch(/unknown tool "no_such_tool".*USAGE/);
+  expect(await full.fails('put', { key: `${run}/x.txt`, path: join(tmpdir(), 'no-such-file-here') })).toMatch(/LOCAL_IO/);
+  expect(await full.ok('get', { key: `${run}/allowed/a.txt` })).toMatchObject({ content: 'inside' });
+});
+
+test('a 10 MB text object comes back bounded, saying how to read the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-mcp-'));
+  const line = 'x'.repeat(99) + '\n';
+  writeFileSync(join(dir, 'big.txt'), line.repeat(100 * 1024));
+  const k = `${run}/big.txt`;
+  expect(await full.ok('put', { key: k, path: join(dir, 'big.txt') })).toMatchObject({ size: 10_240_000 });
+  const first = await full.ok<{ content: string; truncated: boolean; next_range: string; note: string; returned_bytes: number }>('get', { key: k });
+  expect(first).toMatchObject({ truncated: true, returned_bytes: 65_536, next_range: '65536-', size: 10_240_000 });
+  expect(first.content).toHaveLength(65_536);
+  expect(first.note).toMatch(/range "65536-".*as "url"/);
+  const next = await full.ok<{ range: { start: number } }>('get', { key: k, range: first.next_range, max_bytes: 1000 });
+  expect(next.range.start).toBe(65_536);
+  expect(await full.fails('get', { key: k, max_bytes: 2 * 1024 * 1024 })).toMatch(/max_bytes.*USAGE/);
+  expect(await full.ok('get', { key: k, as: 'url' })).toMatchObject({ encoding: 'url' });
+}, 60_000);
+
+test('an unreachable endpoint is an UNAVAILABLE tool error, and the server still answers', async () => {
+  const down = await open(['--endpoint', 'http://127.0.0.1:9'], { AWS_MAX_ATTEMPTS: '1' });
+  expect(await down.fails('list', { prefix: `${run}/` })).toMatch(/cannot reach the service.*\[exit 8 UNAVAILABLE\]/);
+  expect(await down.fails('get', { key: `${run}/allowed/a.txt` })).toMatch(/UNAVAILABLE/);
+  // Presigning is local computation: the same server process still works.
+  expect(await down.ok('presign', { key: `${run}/allowed/a.txt` })).toMatchObject({ method: 'GET' });
+}, 60_000);
