@@ -6,11 +6,13 @@ import { toolsFor } from '../../cli/mcp/registry';
 import { useLocalStack } from '../support/local-stack';
 import { ensureBlobBuilt } from '../cli/blob-harness';
 import { connect, McpSession } from './mcp-client';
+import { RawMcpClient } from './raw-client';
 
 /**
  * Issue 16 acceptance 1 (switches) and 3 (bad input): --read-only and --allow-prefix refuse what
  * they should; missing or mistyped arguments, a 10 MB object, a denied prefix and an unreachable
  * endpoint each come back as one clear tool error, and the same server then serves the next call.
+ * Acceptance 2 runs here too (sharing the stack): a raw JSON-RPC client, independent of the SDK.
  */
 const stack = useLocalStack({ fixture: true });
 const run = `mcp-safety/${randomUUID().slice(0, 8)}`;
@@ -102,3 +104,25 @@ test('an unreachable endpoint is an UNAVAILABLE tool error, and the server still
   // Presigning is local computation: the same server process still works.
   expect(await down.ok('presign', { key: `${run}/allowed/a.txt` })).toMatchObject({ method: 'GET' });
 }, 60_000);
+
+test('acceptance 2: a raw newline-delimited JSON-RPC client (no SDK) initializes, lists the tools, puts then gets', async () => {
+  const raw = new RawMcpClient([], env());
+  const init = await raw.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } });
+  expect(init.result).toMatchObject({ protocolVersion: '2025-06-18', serverInfo: { name: 'blob' }, capabilities: { tools: {}, resources: {} } });
+  raw.notify('notifications/initialized');
+  const list = await raw.request('tools/list');
+  const tools = (list.result as { tools: Array<{ name: string; inputSchema: { type: string } }> }).tools;
+  expect(tools.map((t) => t.name)).toEqual(toolsFor(false).map((t) => t.name));
+  const k = `${run}/raw/hello.txt`;
+  const put = await raw.request('tools/call', { name: 'put', arguments: { key: k, content: 'hello from raw JSON-RPC' } });
+  expect(put.result).toMatchObject({ structuredContent: { key: k, size: 23 } });
+  expect(put.result?.isError).toBeUndefined();
+  const got = await raw.request('tools/call', { name: 'get', arguments: { key: k } });
+  expect(got.result).toMatchObject({ structuredContent: { content: 'hello from raw JSON-RPC', encoding: 'utf8', truncated: false } });
+  const bad = await raw.request('tools/call', { name: 'get', arguments: { key: `${run}/raw/missing.txt` } });
+  expect(bad.error).toBeUndefined();
+  expect(bad.result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/not found.*\[exit 5 NOT_FOUND\]/) }] });
+  expect(await raw.close()).toBe(0);
+  // stdout carried protocol messages only.
+  for (const line of raw.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+});
