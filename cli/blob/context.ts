@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
 import type { ResolvedEnvironment } from '../shared/env-resolve';
-import { parseS3Target, requireObjectKey, S3Location } from './s3-uri';
+import { chooseVersion, parseS3Target, requireObjectKey, S3Location } from './s3-uri';
 import { clientOptions, GlobalOptions, globalOptions, s3Client } from '../shared/options';
 import { mapLogicalStore, StoreResolver } from '../shared/logical-stores';
 
@@ -47,10 +47,10 @@ export class BlobContext {
   /**
    * s3://bucket/key as given, s3://<logical store>/key as <env bucket>/<store>/key (with an
    * environment selected); a bare key goes to the bucket of --env/BLOB_ENV, else BLOB_BUCKET.
-   * A `?versionId=` suffix on a URI is honoured; `versionId` overrides it when given.
+   * A `?versionId=` suffix (URI or bare key) and `versionId` (--version-id) must agree.
    */
   async location(input: string, versionId?: string): Promise<BlobLocation> {
-    const t = parseS3Target(input);
+    const t = parseS3Target(input, { literalKey: this.options.literalKey });
     let bucket = t.bucket;
     let key = t.key;
     let store: string | undefined;
@@ -68,7 +68,7 @@ export class BlobContext {
         );
       }
     }
-    const v = versionId ?? t.versionId;
+    const v = chooseVersion(t.versionId, versionId, input);
     return { bucket, key, ...(v ? { versionId: v } : {}), ...(store ? { store } : {}) };
   }
 

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
 import { runMain, toCliError } from '../shared/errors';
 import { addGlobalOptions, collect } from '../shared/options';
+import { CLI_VERSION } from '../shared/version';
+import { archivedReadError } from './archive';
 import { BlobContext } from './context';
 import { agentOf, explainDenied } from '../shared/identity';
 
@@ -13,7 +15,8 @@ import { agentOf, explainDenied } from '../shared/identity';
 function build(): Command {
   const program = addGlobalOptions(new Command('blob'))
     .description('Durable blob storage (S3) for agents: JSON on stdout, errors on stderr, documented exit codes.')
-    .version('0.1.0')
+    .version(CLI_VERSION)
+    .option('--literal-key', 'take keys exactly as written: a "?versionId=" in a key is part of it, not a version')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
@@ -28,7 +31,8 @@ function build(): Command {
         await fn(...args);
       } catch (err) {
         const cmd = args[args.length - 1] as Command;
-        throw explainDenied(toCliError(err, { what: `${cmd.name()} ${String(args[0])}` }), agentOf(cmd));
+        const what = `${cmd.name()} ${String(args[0])}`;
+        throw explainDenied(archivedReadError(err, what, String(args[0])) ?? toCliError(err, { what }), agentOf(cmd));
       }
     };
 

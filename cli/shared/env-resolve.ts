@@ -46,9 +46,13 @@ async function lookup(env: EnvironmentName, region: string, options: ClientOptio
   const p = environmentParameters(env);
   const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
   try {
-    const res = await ssm.send(new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName, p.logicalStores] }));
+    const res = await ssm.send(
+      new GetParametersCommand({ Names: [p.bucketName, p.tableName, p.topicArn, p.auditTableName, p.logicalStores, p.replicaBucketName] }),
+    );
     const byName = new Map((res.Parameters ?? []).map((x) => [x.Name, x.Value]));
-    const bucketName = byName.get(p.bucketName);
+    // The replica region publishes its own bucket and table (ReplicaStorageStack), so --region
+    // <replica> finds that region's bucket and kvstore table, for blob and kvstore alike.
+    const bucketName = byName.get(p.bucketName) ?? byName.get(p.replicaBucketName);
     const tableName = byName.get(p.tableName);
     if (!bucketName || !tableName) {
       throw new CliError(

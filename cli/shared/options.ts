@@ -14,6 +14,8 @@ export interface GlobalOptions {
   /** --as / BLOB_AGENT, --session / BLOB_SESSION: act as this agent through the environment's agent role (cli/shared/identity.ts). */
   as?: string;
   session?: string;
+  /** blob only (--literal-key): `?versionId=` in an operand is part of the key. */
+  literalKey?: boolean;
 }
 
 export function addGlobalOptions(program: Command): Command {

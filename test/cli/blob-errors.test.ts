@@ -74,7 +74,7 @@ const CASES: BadCase[] = [
   { name: 'tags without key', args: ['put', 'file.txt', `s3://${BUCKET}/x`, '--tags', '=x'], exit: EXIT.USAGE, says: /invalid --tags/ },
   { name: 'more than 10 tags', args: ['put', 'file.txt', `s3://${BUCKET}/x`, '--tags', tags11], exit: EXIT.USAGE, says: /at most 10 tags/ },
   { name: 'unknown storage class', args: ['put', 'file.txt', `s3://${BUCKET}/x`, '--storage-class', 'COLD'], exit: EXIT.USAGE, says: /unknown storage class "COLD"/ },
-  { name: 'invalid --since', args: ['list', `s3://${BUCKET}/`, '--since', 'whenever'], exit: EXIT.USAGE, says: /cannot understand --since/ },
+  { name: 'invalid --since', args: ['list', `s3://${BUCKET}/`, '--since', 'whenever'], exit: EXIT.USAGE, says: /--since "whenever" names no point in time/ },
   { name: 'unknown list format', args: ['list', `s3://${BUCKET}/`, '--format', 'xml'], exit: EXIT.USAGE, says: /xml/ },
   { name: 'unknown command', args: ['upload', 'a', 'b'], exit: EXIT.USAGE, says: /unknown command 'upload'/ },
   { name: 'missing argument', args: ['put', 'file.txt'], exit: EXIT.USAGE, says: /missing required argument 'dst'/ },

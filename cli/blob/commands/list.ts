@@ -4,6 +4,7 @@ import { mapPool } from '../transfer/pool';
 import { stripQuotes } from '../transfer/hash';
 import { NdjsonWriter, writeOut } from '../../shared/output';
 import { BlobContext } from '../context';
+import { parseSince } from '../since';
 
 export interface ListFlags {
   recursive?: boolean;
@@ -27,17 +28,7 @@ export interface ListedObject {
 const FORMATS = ['json', 'jsonl', 'keys', 'table'] as const;
 type Format = (typeof FORMATS)[number];
 
-export async function parseSince(input: string | undefined, now = new Date()): Promise<Date | undefined> {
-  if (input === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}/.test(input)) {
-    const d = new Date(input);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  const chrono = await import('chrono-node');
-  const d = chrono.parseDate(input, now);
-  if (!d) throw new CliError(`cannot understand --since "${input}"`, EXIT.USAGE, 'give an ISO date (2025-11-15T00:00:00Z) or a phrase like "7 days ago"');
-  return d;
-}
+export { parseSince };
 
 function parseFormat(input: string | undefined): Format {
   const f = (input ?? 'json').toLowerCase();

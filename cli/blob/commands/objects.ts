@@ -10,6 +10,7 @@ import { copyObject } from '../transfer/copy';
 import { stripQuotes } from '../transfer/hash';
 import { printJson } from '../../shared/output';
 import { parseTags } from '../args';
+import { parseRestoreHeader, RestoreStatus } from '../archive';
 import { BlobContext, uri } from '../context';
 import { ConditionFlags, conditionError, isConditionFailure, parseConditions } from '../conditions';
 
@@ -131,6 +132,8 @@ export interface HeadResult {
   last_modified: string | null;
   content_type: string | null;
   storage_class: string;
+  /** x-amz-restore of an archived object: null if never restored (README "blob restore"). */
+  restore: RestoreStatus | null;
   version_id: string | null;
   metadata: Record<string, string>;
   tags: Record<string, string>;
@@ -157,6 +160,7 @@ export async function describeObject(ctx: BlobContext, key: string, flags: { ver
     last_modified: h.LastModified?.toISOString() ?? null,
     content_type: h.ContentType ?? null,
     storage_class: h.StorageClass ?? 'STANDARD',
+    restore: parseRestoreHeader(h.Restore),
     version_id: h.VersionId ?? null,
     metadata: h.Metadata ?? {},
     tags: Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])),

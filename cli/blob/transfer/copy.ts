@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { MiB, partRanges, partSizeForLength } from './part-plan';
 import { mapPool } from './pool';
+import { assertReadable } from '../archive';
 
 /**
  * Server-side copy that keeps metadata, content type and tags. CopyObject does that by itself but
@@ -36,6 +37,8 @@ export async function copyObject(
   opts: { singleCopyLimit?: number; concurrency?: number; conditions?: { IfMatch?: string; IfNoneMatch?: string } } = {},
 ): Promise<{ size: number; etag?: string; versionId?: string; parts: number }> {
   const head = await s3.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }));
+  // An archived source fails CopyObject with a bare ObjectNotInActiveTierError; name its class up front.
+  assertReadable(head);
   const size = head.ContentLength ?? 0;
   // The destination's If-Match / If-None-Match (S3 checks them on CopyObject and on completion).
   const when = { ...(opts.conditions?.IfMatch ? { IfMatch: opts.conditions.IfMatch } : {}), ...(opts.conditions?.IfNoneMatch ? { IfNoneMatch: opts.conditions.IfNoneMatch } : {}) };
