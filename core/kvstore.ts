@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { InvalidKeyError, KVSTORE_KEY, keyOf, namespaceOf } from './kvstore-key';
+import { InvalidKeyError, KVSTORE_KEY, keyOf, namespaceOf, safeKey } from './kvstore-key';
 import { assertItemFits } from './kvstore-size';
 import { type KvItem, type KvValue, NotANumberError, describe, expiryAfter, isLive, nowSeconds, toItem } from './kvstore-item';
 
@@ -165,7 +165,8 @@ export class KvStore {
     if (!token) throw new InvalidKeyError(key, 'the once-token is empty');
     const marker = {
       [KVSTORE_KEY.partitionKey]: namespaceOf(key),
-      [KVSTORE_KEY.sortKey]: `${MARKER_PREFIX}${scope}${key}~${token}`,
+      // A key near 1 KB plus the token would pass DynamoDB's sort key limit: safeKey bounds it (head + hash).
+      [KVSTORE_KEY.sortKey]: safeKey(`${MARKER_PREFIX}${scope}${key}~${token}`),
       [KVSTORE_KEY.ttlAttribute]: nowSeconds() + MARKER_TTL_SECONDS,
     };
     try {

@@ -1,10 +1,12 @@
 import { ARTIFACTS } from '../core/pipelines';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, checkDeployMetadata, deployLogKey, parseArtifactKey } from './scenarios/artifacts';
+import { LATEST_COMMIT, LATEST_VERSION, TOTAL_DEPLOYS, artifactKeyProblem, checkDeployMetadata, deployLogKey, parseArtifactKey, rejectionKey } from './scenarios/artifacts';
 import { RollbackRef, rollbackKey } from '../core/rollback';
 import { incrementOnce, setIfNewer } from './shared/exactly-once';
-import { identityKey } from '../core/s3-events';
-import { headObject, kvstore, logger, metrics, notifyOnce, objectEventHandler } from './shared/kit';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { identityKey, ObjectIdentity } from '../core/s3-events';
+import { headObject, isUnreadable, kvstore, metrics, notifyOnce, objectEventHandler } from './shared/kit';
+import { recordRejection } from './shared/rejection';
 
 /**
  * Scenario 3: records a deployed artifact version. latest-version/latest-commit move only forward
@@ -13,18 +15,40 @@ import { headObject, kvstore, logger, metrics, notifyOnce, objectEventHandler } 
  * can be minted whenever one is needed (tools/rollback-link.ts) instead of storing a URL that
  * expires.
  */
+/**
+ * A rejection is recorded where a user looks, not only logged: the kvstore record
+ * deployment/rejected/<file>@<version> holds the reason and the object key, and artifacts.rejected
+ * is published once for it. Nothing of the deployment state changes.
+ */
+async function reject(identity: ObjectIdentity, reason: string): Promise<{ rejected: string }> {
+  const versionId = identity.versionId ?? identity.sequencer ?? 'unversioned';
+  const outcome = await recordRejection(rejectionKey(identity.key, versionId), identity, {
+    event: 'artifacts.rejected',
+    subject: `artifact rejected: ${identity.key}`,
+    scenario: 'artifacts',
+    reason,
+  });
+  metrics.addMetric('ArtifactsRejected', MetricUnit.Count, outcome === 'published' ? 1 : 0);
+  return { rejected: reason };
+}
+
 export const handler = objectEventHandler(ARTIFACTS.handler, async ({ identity, event }) => {
   const artifact = parseArtifactKey(identity.key);
-  if (!artifact) return { skipped: true };
-  if (!identity.versionId) throw new Error(`event for ${identity.key} has no version-id: the bucket must be versioned for rollback references`);
-  // User metadata is not in the event: read it from the exact version the event names.
-  const head = await headObject(identity);
-  const check = checkDeployMetadata(artifact, head.Metadata);
-  if (!check.ok) {
-    logger.error(check.reason);
-    metrics.addMetric('ArtifactsRejected', MetricUnit.Count, 1);
-    return { rejected: check.reason };
+  if (!artifact) {
+    const problem = artifactKeyProblem(identity.key);
+    return problem ? reject(identity, problem) : { skipped: true };
   }
+  if (!identity.versionId) return reject(identity, `event for ${identity.key} has no version-id: the bucket must be versioned for rollback references`);
+  // User metadata is not in the event: read it from the exact version the event names.
+  let head: HeadObjectCommandOutput;
+  try {
+    head = await headObject(identity);
+  } catch (err) {
+    if (!isUnreadable(err)) throw err;
+    return reject(identity, err.message);
+  }
+  const check = checkDeployMetadata(artifact, head.Metadata);
+  if (!check.ok) return reject(identity, check.reason);
   const kv = kvstore();
   const ref: RollbackRef = {
     bucket: identity.bucket,

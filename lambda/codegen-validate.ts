@@ -9,8 +9,11 @@ import {
   decideMerge,
   mergeRecordKey,
   mergeReport,
+  codegenKeyProblem,
+  mergedKeyProblem,
   mergedObjectKey,
   parseCodegenKey,
+  rejectionKey,
   sessionPrefix,
   statusKey,
   validateComponent,
@@ -18,6 +21,7 @@ import {
 import { publishOnce, setIfNewer } from './shared/exactly-once';
 import { identityKey } from '../core/s3-events';
 import type { KvValue } from '../core/kvstore';
+import { recordRejection } from './shared/rejection';
 import { clients, kvstore, logger, metricName, metrics, objectEventHandler, openObject, publish, readBounded } from './shared/kit';
 
 /**
@@ -26,16 +30,23 @@ import { clients, kvstore, logger, metricName, metrics, objectEventHandler, open
  */
 export const handler = objectEventHandler(CODEGEN.handler, async ({ identity, event }) => {
   const target = parseCodegenKey(identity.key);
+  const versionId = identity.versionId ?? identity.sequencer ?? 'unversioned';
+  const reject = (reason: string) =>
+    recordRejection(rejectionKey(identity.key, versionId), identity, { event: 'codegen.rejected', subject: `codegen upload rejected: ${identity.key}`, scenario: 'codegen', reason });
   if (!target) {
     // The rule cannot AND a prefix with an exclusion on the same field; merged/ output lands here.
-    logger.debug('not a session component (merge output or outside a session); ignored');
-    return { skipped: true };
+    const problem = codegenKeyProblem(identity.key);
+    if (!problem) return { skipped: true };
+    return { skipped: true, rejected: problem, notified: await reject(problem) };
   }
   const kv = kvstore();
   // Never read more than the bound: one byte over it is enough to know the file is too large.
   const readable = identity.size === undefined || (identity.size > 0 && identity.size <= MAX_COMPONENT_BYTES);
   const bytes = readable ? await readBounded((await openObject(identity, `bytes=0-${MAX_COMPONENT_BYTES}`)).body, MAX_COMPONENT_BYTES + 1) : Buffer.alloc(0);
-  const checked = validateComponent(target.file, bytes, Math.max(identity.size ?? 0, bytes.length));
+  const tooLong = mergedKeyProblem(target);
+  const checked = tooLong
+    ? { file: target.file, size: identity.size ?? bytes.length, status: 'invalid' as const, parser: 'none', reason: tooLong }
+    : validateComponent(target.file, bytes, Math.max(identity.size ?? 0, bytes.length));
   const status: ComponentStatus = {
     ...checked,
     ...(bytes.length ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {}),
@@ -44,7 +55,8 @@ export const handler = objectEventHandler(CODEGEN.handler, async ({ identity, ev
   };
   const { applied } = await setIfNewer(kv, [{ key: statusKey(target), value: status as unknown as KvValue }], event);
   metrics.addMetric(metricName('codegen', status.status), MetricUnit.Count, 1);
-  if (status.status === 'invalid') logger.warn(`component ${target.file} rejected: ${status.reason ?? ''}`);
+  // Recorded in the component's status above and announced once (codegen.rejected), not only logged.
+  if (status.status === 'invalid') await reject(`component ${target.file} of session ${target.session} is invalid: ${status.reason ?? 'unknown'}`);
   // Not applied means a newer version of this file is already recorded, or this is a retry after a
   // crash: evaluate the session anyway, or a crash between the two steps would never merge.
   const statuses: ComponentStatus[] = [];

@@ -1,21 +1,41 @@
 import { MODELS_LINEAGE } from '../core/pipelines';
-import { datasetModelKey, modelLineageKey, modelName, parseModelKey } from './scenarios/datasets';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { ObjectIdentity } from '../core/s3-events';
+import { datasetModelKey, lineageRejectionKey, modelLineageKey, modelName, parseModelKey, versionedKeyProblem } from './scenarios/datasets';
+import { recordRejection } from './shared/rejection';
 import { setIfNewer } from './shared/exactly-once';
-import { headObject, kvstore, logger, objectEventHandler } from './shared/kit';
+import { headObject, isUnreadable, kvstore, objectEventHandler } from './shared/kit';
 
 /**
  * Scenario 4b: links a model upload to the dataset version it was trained on, in both directions,
  * so "models of dataset v1.0.0" and "dataset of model v1.0/model.pkl" are one kvstore Query/Get
  * each instead of listing the bucket and reading every object's metadata.
  */
+/** Rejections are recorded (lineage/rejected/<key>@<version>) and notified once as models.rejected, never only logged. */
+async function reject(identity: ObjectIdentity, reason: string, short: string): Promise<{ rejected: string }> {
+  const versionId = identity.versionId ?? identity.sequencer ?? 'unversioned';
+  await recordRejection(lineageRejectionKey(identity.key, versionId), identity, { event: 'models.rejected', subject: `model rejected: ${identity.key}`, scenario: 'models', reason });
+  return { rejected: short };
+}
+
 export const handler = objectEventHandler(MODELS_LINEAGE.handler, async ({ identity, event }) => {
   const model = parseModelKey(identity.key);
-  if (!model) return { skipped: true };
-  const head = await headObject(identity);
+  if (!model) {
+    const problem = versionedKeyProblem('models', identity.key);
+    return problem ? reject(identity, problem, 'not a model key') : { skipped: true };
+  }
+  let head: HeadObjectCommandOutput;
+  try {
+    head = await headObject(identity);
+  } catch (err) {
+    if (!isUnreadable(err)) throw err;
+    return reject(identity, err.message, 'unreadable');
+  }
   const datasetVersion = head.Metadata?.dataset_version;
-  if (!datasetVersion || datasetVersion.includes('/')) {
-    logger.error(`model ${identity.key} has no usable dataset_version metadata: re-upload with --metadata dataset_version=<datasets/ version>`);
-    return { rejected: 'missing dataset_version' };
+  // eslint-disable-next-line no-control-regex
+  if (!datasetVersion || datasetVersion.includes('/') || /[\u0000-\u001f\u007f]/.test(datasetVersion)) {
+    const reason = `model ${identity.key} has no usable dataset_version metadata: re-upload with --metadata dataset_version=<datasets/ version>`;
+    return reject(identity, reason, 'missing dataset_version');
   }
   const link = {
     model: modelName(model),

@@ -2,7 +2,7 @@ import { setIfNewer } from './shared/exactly-once';
 import { namespaced } from './shared/footprint';
 import { REPLICA_PROCESSING } from '../core/pipelines';
 import { digestStream } from './shared/stream-digest';
-import { ObjectGoneError, kvstore, logger, objectEventHandler, openObject } from './shared/kit';
+import { ObjectArchivedError, isUnreadable, kvstore, logger, objectEventHandler, openObject } from './shared/kit';
 
 /**
  * Pattern 4: runs in the replica region on replicated critical/ objects and stores what it found
@@ -17,10 +17,10 @@ export const handler = objectEventHandler(REPLICA_PROCESSING.handler, async ({ i
     const digest = await digestStream((await openObject(identity)).body);
     value = { status: 'processed', key: identity.key, versionId: identity.versionId ?? '', region: event.region, ...digest, processedAt: new Date().toISOString() };
   } catch (err) {
-    if (!(err instanceof ObjectGoneError)) throw err;
-    value = { status: 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
-    logger.warn('replica object gone before processing', { reason: err.message });
+    if (!isUnreadable(err)) throw err;
+    value = { status: err instanceof ObjectArchivedError ? 'archived' : 'gone', key: identity.key, versionId: identity.versionId ?? '', region: event.region, reason: err.message };
+    logger.warn('replica object unreadable', { reason: err.message });
   }
-  const { applied: written } = await setIfNewer(kvstore(), [{ key: keys.key('replica', identity.key), value }], event);
+  const { applied: written } = await setIfNewer(kvstore(), [{ key: keys.once('replica', identity.key), value }], event);
   return { status: String(value.status), written, region: event.region };
 });

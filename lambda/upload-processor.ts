@@ -6,7 +6,7 @@ import { AnalysisRecord, analysisKey, analysisNotification, failedRecord, succee
 import { CsvFormatError } from './csv/insights';
 import { identityKey } from '../core/s3-events';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ObjectGoneError, kvstore, logger, metrics, notifyOnce, objectEventHandler, openObject } from './shared/kit';
+import { isUnreadable, kvstore, logger, metrics, notifyOnce, objectEventHandler, openObject } from './shared/kit';
 
 /**
  * Pattern 1: uploads/**.csv → streamed analysis → kvstore analysis/<key> → SNS summary. Input that
@@ -21,7 +21,7 @@ export const handler = objectEventHandler(UPLOAD_PROCESSING.handler, async ({ id
     const { body } = await openObject(identity);
     record = succeededRecord(identity, await analyzeCsvStream(body));
   } catch (err) {
-    if (!(err instanceof CsvFormatError || err instanceof ObjectGoneError)) throw err;
+    if (!(err instanceof CsvFormatError || isUnreadable(err))) throw err;
     record = failedRecord(identity, err.message);
     logger.warn('analysis failed', { reason: err.message });
   }

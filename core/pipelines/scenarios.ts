@@ -23,5 +23,5 @@ export const ARTIFACTS = objectEventPipeline('artifacts-deploy', { read: ['artif
 /** Scenario 4a: stream-verify datasets/<version>/ against their metadata; dataset/ records, alert/ on mismatch. */
 export const DATASETS_VERIFY = objectEventPipeline('datasets-verify', { read: ['datasets/'] }, ['dataset', 'alert'], { publishes: true });
 
-/** Scenario 4b: link models/<ver>/ uploads to their dataset_version under lineage/. */
-export const MODELS_LINEAGE = objectEventPipeline('models-lineage', { read: ['models/'] }, ['lineage'], { publishes: false });
+/** Scenario 4b: link models/<ver>/ uploads to their dataset_version under lineage/; rejections recorded there and notified. */
+export const MODELS_LINEAGE = objectEventPipeline('models-lineage', { read: ['models/'] }, ['lineage'], { publishes: true });

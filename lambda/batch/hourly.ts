@@ -59,23 +59,50 @@ export const hourPrefix = (hour: string) => `${UPLOADS}${hour}/`;
 export const summaryKey = (hour: string) => keys.key('batch', `processed-${hour}`);
 const markerPrefix = (hour: string) => keys.key('batch', hour, 'done', '');
 
+/**
+ * succeeded: analysed (CSV rows, or bytes of a text object). failed: analysed and found malformed
+ * (bad CSV). skipped: not analysed at all — binary, too large, archived, or gone between the list
+ * and the read — with the reason. Only succeeded originals are deleted.
+ */
 export interface ObjectResult {
   readonly key: string;
   readonly versionId: string;
-  readonly status: 'succeeded' | 'failed';
+  readonly status: 'succeeded' | 'failed' | 'skipped';
   readonly bytes: number;
   readonly rows?: number;
   readonly reason?: string;
 }
+
+/** A failed or skipped object as the summary lists it. */
+export interface NotAnalysed {
+  readonly key: string;
+  readonly versionId: string;
+  readonly status: 'failed' | 'skipped';
+  readonly reason: string;
+}
+
+/** The summary lists at most this many failed or skipped objects (the markers keep every one). */
+export const MAX_LISTED = 100;
 
 export interface BatchSummary {
   readonly hour: string;
   readonly objects: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly skipped: number;
+  /** Rows and bytes of analysed objects only. */
   readonly rows: number;
   readonly bytes: number;
+  /** The first MAX_LISTED failed or skipped objects with their reasons; `notAnalysedTruncated` counts the rest. */
+  readonly notAnalysed: NotAnalysed[];
+  readonly notAnalysedTruncated?: number;
 }
+
+/** Objects above this are skipped, not analysed: one object must not use up the run's 15 minutes. */
+export const MAX_BATCH_OBJECT_BYTES = 2 * 1024 ** 3;
+const ARCHIVED = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+/** How much of a non-CSV object's head is checked for NUL bytes (binary content is not analysed). */
+const SNIFF_BYTES = 8192;
 
 export interface BatchDeps {
   readonly s3: S3Client;
@@ -85,6 +112,8 @@ export interface BatchDeps {
   readonly afterObject?: (result: ObjectResult) => Promise<void> | void;
   /** Stops (throwing BatchIncompleteError) when this returns true, e.g. near the Lambda timeout. */
   readonly shouldStop?: () => boolean;
+  /** Objects larger than this are skipped (default MAX_BATCH_OBJECT_BYTES). */
+  readonly maxObjectBytes?: number;
 }
 
 export class BatchIncompleteError extends Error {
@@ -94,7 +123,10 @@ export class BatchIncompleteError extends Error {
   }
 }
 
-/** CSV gets the pattern-1 analysis (rows); anything else is counted in bytes. Both stream. */
+/**
+ * CSV gets the pattern-1 analysis (rows); other text is counted in bytes; binary content (NUL bytes
+ * in its head) is skipped, not counted as analysed. All stream.
+ */
 export async function processObject(key: string, body: Readable): Promise<Omit<ObjectResult, 'key' | 'versionId'>> {
   if (key.toLowerCase().endsWith('.csv')) {
     try {
@@ -106,24 +138,69 @@ export async function processObject(key: string, body: Readable): Promise<Omit<O
     }
   }
   let bytes = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) bytes += chunk.length;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (bytes < SNIFF_BYTES && chunk.subarray(0, SNIFF_BYTES - bytes).includes(0)) {
+      body.destroy();
+      return { status: 'skipped', bytes: 0, reason: 'binary content (NUL bytes in its head): the batch analyses CSV and text objects only' };
+    }
+    bytes += chunk.length;
+  }
   return { status: 'succeeded', bytes };
 }
+
+/**
+ * Keys in a listing are XML text, and XML turns a \r in a key into \n (and cannot carry other
+ * control characters at all): listed with EncodingType url and decoded (`+` is a space, as
+ * botocore decodes it), every key S3 accepts comes back exactly.
+ */
+const decodeListedKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
 
 async function* listKeys(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<string> {
   let token: string | undefined;
   do {
-    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of res.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) yield o.Key;
+    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, EncodingType: 'url' }));
+    for (const o of res.Contents ?? []) {
+      const key = o.Key === undefined ? undefined : decodeListedKey(o.Key);
+      if (key && !key.endsWith('/')) yield key;
+    }
     token = res.IsTruncated ? res.NextContinuationToken : undefined;
   } while (token);
 }
 
-async function currentVersion(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+interface Current {
+  readonly versionId: string;
+  readonly size: number;
+  /** Set when the version cannot be read until restored. */
+  readonly archived?: string;
+}
+
+const isGone = (err: unknown) => ['NotFound', 'NoSuchKey', 'NoSuchVersion'].includes((err as Error).name);
+
+async function currentVersion(s3: S3Client, bucket: string, key: string): Promise<Current | undefined> {
   try {
-    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).VersionId ?? 'null';
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const restored = (head.Restore ?? '').includes('ongoing-request="false"');
+    const archived = head.StorageClass && ARCHIVED.has(head.StorageClass) && !restored ? head.StorageClass : undefined;
+    return { versionId: head.VersionId ?? 'null', size: Number(head.ContentLength ?? 0), ...(archived ? { archived } : {}) };
   } catch (err) {
-    if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey') return undefined;
+    if (isGone(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Reads and analyses one version, or says why it is skipped; only transient errors throw. */
+async function analyse(deps: BatchDeps, key: string, current: Current): Promise<ObjectResult> {
+  const { versionId } = current;
+  const skipped = (reason: string): ObjectResult => ({ key, versionId, status: 'skipped', bytes: 0, reason });
+  if (current.archived) return skipped(`archived (${current.archived}): restore it (blob restore KEY), then rerun the hour`);
+  const limit = deps.maxObjectBytes ?? MAX_BATCH_OBJECT_BYTES;
+  if (current.size > limit) return skipped(`${current.size} bytes, over the batch's ${limit}-byte limit per object: analyse it on its own`);
+  try {
+    const obj = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
+    return { key, versionId, ...(await processObject(key, obj.Body as Readable)) };
+  } catch (err) {
+    if (isGone(err)) return skipped('gone between the listing and the read (deleted meanwhile)');
+    if ((err as Error).name === 'InvalidObjectState') return skipped('archived: restore it (blob restore KEY), then rerun the hour');
     throw err;
   }
 }
@@ -133,18 +210,18 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
   let done = 0;
   for await (const key of listKeys(s3, bucket, hourPrefix(hour))) {
     if (deps.shouldStop?.()) throw new BatchIncompleteError(hour, done);
-    const versionId = await currentVersion(s3, bucket, key);
-    if (versionId === undefined) continue;
+    const current = await currentVersion(s3, bucket, key);
+    // Listed but gone before its HEAD: recorded as skipped (once per key and hour), not passed over silently.
+    const versionId = current?.versionId ?? 'gone';
     const marker = keys.once('batch', hour, 'done', `${key}#${versionId}`);
     let result = (await kv.get(marker))?.value as ObjectResult | undefined;
     if (!result) {
-      const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
-      result = { key, versionId, ...(await processObject(key, obj.Body as Readable)) };
+      result = current ? await analyse(deps, key, current) : { key, versionId, status: 'skipped', bytes: 0, reason: 'gone between the listing and the read (deleted meanwhile)' };
       await recordOnce(kv, marker, JSON.parse(JSON.stringify(result)) as KvValue, versionId);
     }
     // Failed originals stay for a person to fix; succeeded ones go once their result is stored,
     // and only if nobody uploaded a newer version meanwhile.
-    if (result.status === 'succeeded' && (await currentVersion(s3, bucket, key)) === versionId) {
+    if (result.status === 'succeeded' && (await currentVersion(s3, bucket, key))?.versionId === versionId) {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     }
     done++;
@@ -159,14 +236,18 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
 
 /** Counts from the done markers: the same markers always give the same counts. */
 export async function summarize(kv: KvStore, hour: string): Promise<BatchSummary> {
-  const totals = { objects: 0, succeeded: 0, failed: 0, rows: 0, bytes: 0 };
+  const totals = { objects: 0, succeeded: 0, failed: 0, skipped: 0, rows: 0, bytes: 0 };
+  const notAnalysed: NotAnalysed[] = [];
+  let truncated = 0;
   for await (const item of kv.list(markerPrefix(hour))) {
     const r = item.value as unknown as ObjectResult;
     totals.objects++;
-    if (r.status === 'succeeded') totals.succeeded++;
-    else totals.failed++;
+    totals[r.status]++;
     totals.rows += r.rows ?? 0;
     totals.bytes += r.bytes;
+    if (r.status === 'succeeded') continue;
+    if (notAnalysed.length < MAX_LISTED) notAnalysed.push({ key: r.key, versionId: r.versionId, status: r.status, reason: r.reason ?? 'unknown' });
+    else truncated++;
   }
-  return { hour, ...totals };
+  return { hour, ...totals, notAnalysed, ...(truncated ? { notAnalysedTruncated: truncated } : {}) };
 }

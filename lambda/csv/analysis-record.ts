@@ -25,9 +25,13 @@ export const MAX_RECORD_BYTES = 300 * 1024;
 
 const keys = namespaced(UPLOAD_PROCESSING);
 
-/** Where the analysis of an object is stored: analysis/<key>, in upload-processing's namespaces. */
+/**
+ * Where the analysis of an object is stored: analysis/<key>, in upload-processing's namespaces; a
+ * key kvstore cannot hold as is (control characters, over 1 KB) is derived by safeKey, and the
+ * record's `key` keeps the object key exactly.
+ */
 export function analysisKey(objectKey: string): string {
-  return keys.key('analysis', objectKey);
+  return keys.once('analysis', objectKey);
 }
 
 export function succeededRecord(id: ObjectIdentity, result: StreamAnalysis, now = new Date()): AnalysisRecord {

@@ -126,9 +126,20 @@ export function runStage(
   }
 }
 
-/** raw-data/a/b.json → processed-data/a/b.json */
+/** S3 keys stop at 1,024 bytes of UTF-8. */
+const MAX_OBJECT_KEY_BYTES = 1024;
+
+/**
+ * raw-data/a/b.json → processed-data/a/b.json. processed-data/ is five bytes longer than raw-data/,
+ * so a source key near S3's limit would make an output key S3 refuses (and the event would be
+ * dead-lettered): such an output key is its head, then `#sha256:` and the hash of the source key.
+ * The merged document's `source.key` names the source exactly.
+ */
 export function processedKey(rawKey: string): string {
-  return `processed-data/${rawKey.replace(/^raw-data\//, '')}`;
+  const key = `processed-data/${rawKey.replace(/^raw-data\//, '')}`;
+  if (Buffer.byteLength(key) <= MAX_OBJECT_KEY_BYTES) return key;
+  const suffix = `#sha256:${createHash('sha256').update(rawKey).digest('hex')}`;
+  return `${Buffer.from(key).subarray(0, MAX_OBJECT_KEY_BYTES - suffix.length).toString('utf8').replace(/\uFFFD+$/, '')}${suffix}`;
 }
 
 export interface MergedDocument {

@@ -9,7 +9,9 @@ export interface ArtifactKey {
   readonly file: string;
 }
 
-const KEY = /^artifacts\/([^/]{1,128})\/(.+[^/])$/;
+// The version names kvstore keys (deployment/rollback-<version>), so it cannot hold control characters.
+// eslint-disable-next-line no-control-regex
+const KEY = /^artifacts\/([^/\u0000-\u001f\u007f]{1,128})\/(.+[^/])$/s;
 
 export function parseArtifactKey(key: string): ArtifactKey | undefined {
   const [, version, file] = KEY.exec(key) ?? [];
@@ -21,7 +23,20 @@ export const LATEST_VERSION = keys.key('deployment', 'latest-version');
 export const LATEST_COMMIT = keys.key('deployment', 'latest-commit');
 export const TOTAL_DEPLOYS = keys.key('deployment', 'total-deploys');
 /** One record per deployed object version: the audit entry and the notification outbox. */
-export const deployLogKey = (a: ArtifactKey, versionId: string): string => keys.key('deployment', 'log', a.version, `${a.file}@${versionId}`);
+export const deployLogKey = (a: ArtifactKey, versionId: string): string => keys.once('deployment', 'log', a.version, `${a.file}@${versionId}`);
+/**
+ * One record per rejected object version (`deployment/rejected/<key after artifacts/>@<version>`,
+ * derived by safeKey when the key cannot be held as is): the reason, and the outbox of the
+ * artifacts.rejected notification.
+ */
+export const rejectionKey = (objectKey: string, versionId: string): string =>
+  keys.once('deployment', 'rejected', `${objectKey.replace(/^artifacts\//, '')}@${versionId}`);
+
+/** Why a key under artifacts/ is not an artifact; undefined for folder markers (keys ending in `/`), which are ignored. */
+export function artifactKeyProblem(key: string): string | undefined {
+  if (key.endsWith('/')) return undefined;
+  return `${key} is not an artifact key: upload artifacts as artifacts/<version>/<file> (a version of 1 to 128 characters, without '/' or control characters)`;
+}
 
 export type DeployMetadata = { readonly version: string; readonly commit: string };
 

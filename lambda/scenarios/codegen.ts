@@ -36,7 +36,24 @@ export function parseCodegenKey(key: string): CodegenKey | undefined {
 }
 
 export const sessionPrefix = (session: string): string => `codegen/session-${session}/`;
-export const statusKey = (k: CodegenKey): string => keys.key('codegen', `session-${k.session}`, k.file);
+export const statusKey = (k: CodegenKey): string => keys.once('codegen', `session-${k.session}`, k.file);
+/** The record and outbox of a rejected upload: an invalid component, or a key outside any session. */
+export const rejectionKey = (objectKey: string, versionId: string): string => keys.once('codegen', 'rejected', `${objectKey.replace(/^codegen\//, '')}@${versionId}`);
+
+/**
+ * Why a key under codegen/ that parseCodegenKey refused is still an upload to answer for;
+ * undefined for what is rightly ignored: the merge output (it must not re-trigger) and folder markers.
+ */
+export function codegenKeyProblem(key: string): string | undefined {
+  if (key.endsWith('/') || /^codegen\/session-[^/]+\/merged(\/|$)/.test(key)) return undefined;
+  return `${key} is not a session component: upload as codegen/session-<id>/<file> (id of 1 to 128 letters, digits, '.', '_' or '-')`;
+}
+
+/** S3 keys stop at 1,024 bytes: a component whose merged/ copy would be longer cannot be merged. */
+export function mergedKeyProblem(k: CodegenKey): string | undefined {
+  const bytes = Buffer.byteLength(mergedObjectKey(k.session, k.file));
+  return bytes > 1024 ? `its merged copy ${MERGED}/${k.file.slice(0, 40)}… would be ${bytes} bytes, over S3's 1024-byte key limit: use a shorter file name` : undefined;
+}
 export const mergeRecordKey = (session: string): string => keys.key('codegen', `session-${session}`, MERGED);
 export const mergedObjectKey = (session: string, file: string): string => `${sessionPrefix(session)}${MERGED}/${file}`;
 

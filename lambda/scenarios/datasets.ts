@@ -19,20 +19,33 @@ export interface VersionedKey {
 }
 
 function versioned(prefix: string, key: string): VersionedKey | undefined {
-  const [, version, file] = new RegExp(`^${prefix}/([^/]{1,128})/(.+[^/])$`).exec(key) ?? [];
+  // The version names kvstore keys and prefixes, so it holds no control characters; the file may.
+  const [, version, file] = new RegExp(`^${prefix}/([^/\\u0000-\\u001f\\u007f]{1,128})/(.+[^/])$`, 's').exec(key) ?? [];
   return version && file ? { version, file } : undefined;
 }
 
 export const parseDatasetKey = (key: string) => versioned('datasets', key);
 export const parseModelKey = (key: string) => versioned('models', key);
 
-export const datasetStatusKey = (d: VersionedKey): string => verifyKeys.key('dataset', d.version, d.file);
-export const mismatchAlertKey = (d: VersionedKey, versionId: string): string => verifyKeys.key('alert', 'dataset-mismatch', d.version, `${d.file}@${versionId}`);
+/** Why a key under `prefix/` is not `<prefix>/<version>/<file>`; undefined for folder markers (ignored). */
+export function versionedKeyProblem(prefix: string, key: string): string | undefined {
+  if (key.endsWith('/')) return undefined;
+  return `${key} is not a ${prefix} key: upload as ${prefix}/<version>/<file> (a version of 1 to 128 characters, without '/' or control characters)`;
+}
+
+/** Keys derived from object keys go through `.once` (safeKey): any S3 key gives a valid kvstore key. */
+export const datasetStatusKey = (d: VersionedKey): string => verifyKeys.once('dataset', d.version, d.file);
+export const mismatchAlertKey = (d: VersionedKey, versionId: string): string => verifyKeys.once('alert', 'dataset-mismatch', d.version, `${d.file}@${versionId}`);
+/** The record and outbox of a dataset that cannot be verified (content contradicts its format) or is not a dataset key. */
+export const datasetRejectionKey = (kind: 'unverifiable' | 'rejected', objectKey: string, versionId: string): string =>
+  verifyKeys.once('alert', `dataset-${kind}`, `${objectKey.replace(/^datasets\//, '')}@${versionId}`);
+export const lineageRejectionKey = (objectKey: string, versionId: string): string =>
+  lineageKeys.once('lineage', 'rejected', `${objectKey.replace(/^models\//, '')}@${versionId}`);
 /** "<ver>/<file>" of models/<ver>/<file>: the name a model is known by in lineage keys. */
 export const modelName = (m: VersionedKey): string => `${m.version}/${m.file}`;
 export const datasetModelsPrefix = (datasetVersion: string): string => lineageKeys.key('lineage', 'dataset', datasetVersion, 'models', '');
-export const datasetModelKey = (datasetVersion: string, m: VersionedKey): string => `${datasetModelsPrefix(datasetVersion)}${modelName(m)}`;
-export const modelLineageKey = (m: VersionedKey): string => lineageKeys.key('lineage', 'model', modelName(m));
+export const datasetModelKey = (datasetVersion: string, m: VersionedKey): string => lineageKeys.once('lineage', 'dataset', datasetVersion, 'models', modelName(m));
+export const modelLineageKey = (m: VersionedKey): string => lineageKeys.once('lineage', 'model', modelName(m));
 
 export type RowCounting = 'csv' | 'jsonl' | 'parquet' | 'none';
 

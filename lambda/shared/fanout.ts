@@ -7,7 +7,7 @@ import { FANOUT_STAGES, FanoutStage } from '../../core/fanout-stages';
 import { MAX_DOCUMENT_BYTES, mergeStages, processedKey, runStage } from '../fanout/stages';
 import type { KvValue } from '../../core/kvstore';
 import { identityKey, ObjectIdentity } from '../../core/s3-events';
-import { clients, kvstore, logger, metrics, notifyOnce, ObjectGoneError, objectEventHandler, ObjectTooLargeError, readObjectText } from './kit';
+import { clients, isUnreadable, kvstore, logger, metrics, notifyOnce, objectEventHandler, ObjectTooLargeError, readObjectText } from './kit';
 
 /**
  * One handler factory for the three parallel stages of pattern 2. Each stage stores its partial
@@ -22,7 +22,7 @@ export function fanoutStageHandler(stage: FanoutStage) {
       const text = await readObjectText(identity, MAX_DOCUMENT_BYTES);
       result = JSON.parse(JSON.stringify(runStage(stage, text, { time: event.time, requester: event.detail.requester, sourceIp: event.detail['source-ip-address'] }))) as KvValue;
     } catch (err) {
-      if (!(err instanceof ObjectTooLargeError || err instanceof ObjectGoneError)) throw err;
+      if (!(err instanceof ObjectTooLargeError || isUnreadable(err))) throw err;
       // Recorded, not dropped: the merged document says why this stage could not run.
       result = stage === 'validate' ? { valid: false, errors: [err.message] } : { error: err.message };
     }

@@ -35,7 +35,11 @@ export function env<E extends EnvName>(d: PipelineDescriptor<string, E>): EnvRea
 export interface NamespacedKeys<N extends string> {
   /** `${namespace}/${parts.join('/')}`, as stored (an object key kept whole). */
   key(namespace: N, ...parts: string[]): string;
-  /** The same, bounded to a DynamoDB sort key's size (onceKey: a long key ends in its hash). */
+  /**
+   * The same, always a valid kvstore key: one that is too long or holds control characters (any
+   * S3 key may) is derived by safeKey (core/kvstore-key.ts). Use it for every key built from an
+   * object key, and keep the object key itself in the record.
+   */
   once(namespace: N, ...parts: string[]): string;
 }
 

@@ -146,13 +146,22 @@ export function kvstore(): KvStore {
   return (kv ??= new KvStore(clients.doc, requireEnv(RESOURCE_ENV.kvstore)));
 }
 
+/**
+ * SNS refuses a subject that is not printable ASCII (no control characters, no line breaks, no
+ * unicode) or is 100 characters or longer, and subjects name object keys, which may hold any of
+ * these: such characters become `?` so the publish never fails on the key (the body keeps it exact).
+ */
+export function snsSubject(subject: string): string {
+  const ascii = subject.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, 99).trim();
+  return ascii || 'notification';
+}
+
 /** Publishes to the notification topic (TOPIC_ARN); `dedupId` lets consumers drop a repeat. */
 export async function publish(message: Notification, dedupId?: string): Promise<string | undefined> {
   const res = await clients.sns.send(
     new PublishCommand({
       TopicArn: requireEnv(RESOURCE_ENV.topic),
-      // SNS caps subjects at 100 characters.
-      Subject: message.subject.slice(0, 100),
+      Subject: snsSubject(message.subject),
       Message: JSON.stringify(message.body),
       MessageAttributes: {
         event: { DataType: 'String', StringValue: message.event },
@@ -192,11 +201,28 @@ export class ObjectGoneError extends Error {
   }
 }
 
+/**
+ * The version is archived (GLACIER, DEEP_ARCHIVE): it cannot be read until restored. Not transient
+ * on a retry's scale (a restore takes hours), so handlers record it as a failure with this reason.
+ */
+export class ObjectArchivedError extends Error {
+  constructor(id: ObjectIdentity, storageClass: string | undefined) {
+    super(`s3://${id.bucket}/${id.key} is archived${storageClass ? ` (${storageClass})` : ''} and cannot be read: restore it (blob restore KEY), then upload or redrive again`);
+    this.name = 'ObjectArchivedError';
+  }
+}
+
+/** Reads that retrying cannot fix: the version is gone or archived. Handlers record these, never throw them. */
+export function isUnreadable(err: unknown): err is ObjectGoneError | ObjectArchivedError {
+  return err instanceof ObjectGoneError || err instanceof ObjectArchivedError;
+}
+
 const pinned = (id: ObjectIdentity) => ({ Bucket: id.bucket, Key: id.key, ...(id.versionId ? { VersionId: id.versionId } : {}) });
 
 /** A HEAD of a missing version fails with NotFound and the message "UnknownError": name the object instead. */
 function gone(id: ObjectIdentity, err: unknown): unknown {
   const name = (err as Error).name;
+  if (name === 'InvalidObjectState') return new ObjectArchivedError(id, (err as { StorageClass?: string }).StorageClass);
   return name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion' ? new ObjectGoneError(id, name) : err;
 }
 

@@ -1,4 +1,4 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { HandlerFixture, startHandlerFixture } from '../handlers/fixture';
 import { CASES, CorpusCase, Expect } from './cases';
 import { runCase } from './run-case';
@@ -37,6 +37,10 @@ async function check(c: CorpusCase): Promise<void> {
   await fx.drainNotifications();
   const observed = await runCase(fx, c);
   const expected = c.expected;
+  // Nothing lost: every version the case uploaded is still there (a delete leaves a marker, never removes one).
+  for (const v of observed.kept ?? []) {
+    await expect(fx.s3.send(new HeadObjectCommand({ Bucket: fx.bucket, Key: v.key, VersionId: v.versionId }))).resolves.toMatchObject({ VersionId: v.versionId });
+  }
   if (expected.kind === 'dlq') {
     // Thrown, so Lambda retries and then dead-letters the event with this message.
     expect(observed.error).toEqual({ name: expected.error, message: expect.stringMatching(expected.message) });
@@ -47,7 +51,15 @@ async function check(c: CorpusCase): Promise<void> {
   expect(observed.error).toBeUndefined();
   if (expected.result !== undefined) expect(observed.result).toEqual(matcher(expected.result));
   for (const [key, value] of Object.entries(expected.kv ?? {})) expect((await fx.kv.get(key))?.value).toEqual(matcher(value));
+  for (const [prefix, value] of Object.entries(expected.kvListed ?? {})) {
+    const listed: unknown[] = [];
+    for await (const item of fx.kv.list(prefix)) listed.push(item.value);
+    expect(listed).toEqual([matcher(value)]);
+  }
   for (const key of expected.kvAbsent ?? []) expect(await fx.kv.get(key)).toBeUndefined();
+  const head = (key: string) => fx.s3.send(new HeadObjectCommand({ Bucket: fx.bucket, Key: key }));
+  for (const key of expected.current ?? []) await expect(head(key)).resolves.toBeDefined();
+  for (const key of expected.notCurrent ?? []) await expect(head(key)).rejects.toThrow();
   for (const [key, value] of Object.entries(expected.s3Json ?? {})) expect(await readJson(key)).toEqual(matcher(value));
   const notes = await fx.drainNotifications();
   expect(notes).toHaveLength(expected.notifications.length);

@@ -36,6 +36,8 @@ const HANDLERS: Record<CorpusHandler, readonly Invoke[]> = {
 export interface Observation {
   readonly error?: { readonly name: string; readonly message: string };
   readonly result?: unknown;
+  /** The object versions the case uploaded (and did not delete itself), to check nothing was lost. */
+  readonly kept?: readonly Stored[];
 }
 
 /** Generated bodies are produced chunk by chunk, never held whole, and uploaded as a multipart stream. */
@@ -61,7 +63,7 @@ function bodyOf(spec: BodySpec): Buffer | Readable {
   return bodyStream(spec.stream);
 }
 
-interface Stored {
+export interface Stored {
   readonly key: string;
   readonly versionId: string;
   readonly size: number;
@@ -70,7 +72,7 @@ interface Stored {
 async function putObject(fx: HandlerFixture, o: ObjectSpec): Promise<Stored> {
   const upload = new Upload({
     client: fx.s3,
-    params: { Bucket: fx.bucket, Key: o.key, Body: bodyOf(o.body), Metadata: o.metadata ? { ...o.metadata } : undefined },
+    params: { Bucket: fx.bucket, Key: o.key, Body: bodyOf(o.body), Metadata: o.metadata ? { ...o.metadata } : undefined, StorageClass: o.storageClass },
     partSize: 5 * 1024 * 1024,
   });
   const res = await upload.done();
@@ -131,14 +133,15 @@ function eventsFor(fx: HandlerFixture, spec: EventSpec, stored: readonly Stored[
 export async function runCase(fx: HandlerFixture, c: CorpusCase): Promise<Observation> {
   const stored: Stored[] = [];
   for (const o of c.objects ?? []) stored.push(await putObject(fx, o));
-  let observation: Observation = {};
+  const kept = stored.filter((_s, i) => c.objects?.[i]?.then !== 'delete-version');
+  let observation: Observation = { kept };
   for (const event of eventsFor(fx, c.event, stored)) {
     for (const invoke of HANDLERS[c.handler]) {
       try {
-        observation = { result: await invoke(event, lambdaContext(c.handler)) };
+        observation = { kept, result: await invoke(event, lambdaContext(c.handler)) };
       } catch (err) {
         const e = err as Error;
-        return { error: { name: e.name, message: e.message } };
+        return { kept, error: { name: e.name, message: e.message } };
       }
     }
   }

@@ -40,7 +40,10 @@ test('processes the hour, deletes originals only after their results, writes bat
   await fx.put(`uploads/${hour}/bad.csv`, '');
   await fx.put('uploads/2026-11-25-08/later.csv', 'x\n1\n');
   const res = await handler(scheduled(hour), lambdaContext());
-  const expected = { hour, objects: 3, succeeded: 2, failed: 1, rows: 2, bytes: 12 + 6 };
+  const expected = {
+    hour, objects: 3, succeeded: 2, failed: 1, skipped: 0, rows: 2, bytes: 12 + 6,
+    notAnalysed: [{ key: `uploads/${hour}/bad.csv`, versionId: expect.any(String), status: 'failed', reason: expect.stringMatching(/empty/i) }],
+  };
   expect(res.summary).toEqual(expected);
   expect((await fx.kv.get(`batch/processed-${hour}`))?.value).toEqual(expected);
   // The failed original stays for a person; the next hour is untouched; history is kept.
@@ -70,7 +73,7 @@ test('after a crash midway it resumes without counting anything twice; duplicate
   ).rejects.toThrow(/simulated crash/);
   expect(await currentKeys(`uploads/${hour}/`)).toHaveLength(2);
 
-  const expected = { hour, objects: 4, succeeded: 4, failed: 0, rows: 4, bytes: 16 };
+  const expected = { hour, objects: 4, succeeded: 4, failed: 0, skipped: 0, rows: 4, bytes: 16, notAnalysed: [] };
   expect((await handler(scheduled(hour), lambdaContext())).summary).toEqual(expected);
   const stored = await fx.kv.get(`batch/processed-${hour}`);
   // Redelivery of the same event (replayed), concurrent duplicates and a bypassed idempotency record:

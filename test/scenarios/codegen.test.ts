@@ -74,7 +74,10 @@ test('an invalid component blocks the merge with its reason until a fixed versio
   expect(status.reason).toMatch(/Python syntax error near line 1/);
   expect(await mergedKeys('s2')).toEqual([]);
   expect(await handler(await upload('s2', 'tests.py', TESTS), context)).toMatchObject({ status: 'valid', merge: 'published' });
-  expect(await h.drainNotifications()).toHaveLength(1);
+  // The rejection was announced (not only logged), then the merge.
+  const sent = await h.drainNotifications();
+  expect(sent.map((n) => n.event).sort()).toEqual(['codegen.merged', 'codegen.rejected']);
+  expect(sent.find((n) => n.event === 'codegen.rejected')?.body).toMatchObject({ objectKey: 'codegen/session-s2/tests.py', reason: /Python syntax error/ });
 });
 
 test('a manifest defines the expected set; the merge output itself is ignored', async () => {

@@ -65,7 +65,7 @@ export const BYTES_CASES: readonly CorpusCase[] = [
       kind: 'recorded',
       kv: { 'codegen/session-corpus-huge/api.py': { status: 'invalid', reason: /larger than 1048576 bytes/ } },
       kvAbsent: ['codegen/session-corpus-huge/merged'],
-      notifications: [],
+      notifications: [{ event: 'codegen.rejected' }],
     },
   },
   {
@@ -113,7 +113,7 @@ export const BYTES_CASES: readonly CorpusCase[] = [
     expected: {
       kind: 'recorded',
       kv: { 'codegen/session-corpus-utf8/models.py': { status: 'invalid', reason: /not valid UTF-8/ } },
-      notifications: [],
+      notifications: [{ event: 'codegen.rejected' }],
     },
   },
   {
@@ -122,7 +122,7 @@ export const BYTES_CASES: readonly CorpusCase[] = [
     input: 'empty generated component',
     objects: [{ key: 'codegen/session-corpus-empty/tests.py', body: { text: '' } }],
     event: { created: true },
-    expected: { kind: 'recorded', kv: { 'codegen/session-corpus-empty/tests.py': { status: 'invalid', reason: /empty file/ } }, notifications: [] },
+    expected: { kind: 'recorded', kv: { 'codegen/session-corpus-empty/tests.py': { status: 'invalid', reason: /empty file/ } }, notifications: [{ event: 'codegen.rejected' }] },
   },
   {
     id: 'syntax-error-codegen',
@@ -135,7 +135,7 @@ export const BYTES_CASES: readonly CorpusCase[] = [
       result: { status: 'invalid' },
       kv: { 'codegen/session-corpus-syntax/api.py': { status: 'invalid', reason: /line 1|syntax/i } },
       kvAbsent: ['codegen/session-corpus-syntax/merged'],
-      notifications: [],
+      notifications: [{ event: 'codegen.rejected' }],
     },
   },
 ];

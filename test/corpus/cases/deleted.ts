@@ -60,6 +60,11 @@ export const DELETED_CASES: readonly CorpusCase[] = [
     input: 'dataset version deleted before verification',
     objects: [{ key: 'datasets/v0.0.1/gone.csv', body: { text: DATASET_CSV }, metadata: { rows: '3' }, then: 'delete-version' }],
     event: { created: true },
-    expected: { kind: 'dlq', error: 'ObjectGoneError', message: /datasets\/v0\.0\.1\/gone\.csv .*is gone/ },
+    expected: {
+      kind: 'recorded',
+      result: { status: 'rejected', alert: 'published', problems: [/datasets\/v0\.0\.1\/gone\.csv .*is gone/] },
+      kvAbsent: ['dataset/v0.0.1/gone.csv'],
+      notifications: [{ event: 'datasets.rejected', body: { objectKey: 'datasets/v0.0.1/gone.csv', reason: /is gone/ } }],
+    },
   },
 ];

@@ -16,13 +16,16 @@
  *
  * One module per class of input; CASES lists them in the order of the corpus table.
  */
+import { BATCH_SKIP_CASES } from './batch-skips';
 import { BYTES_CASES } from './bytes';
 import { CSV_CASES } from './csv';
 import { DELETED_CASES } from './deleted';
 import { EVENT_CASES } from './events';
+import { FORMAT_CASES } from './formats';
 import { KEY_CASES } from './keys';
 import { LOG_CASES } from './logs';
 import { METADATA_CASES } from './metadata';
+import { ODD_KEY_CASES } from './odd-keys';
 import type { CorpusCase } from './types';
 
 export type { BodySpec, CorpusCase, CorpusHandler, EventSpec, Expect, ObjectSpec, Outcome } from './types';
@@ -35,4 +38,7 @@ export const CASES: readonly CorpusCase[] = [
   ...LOG_CASES,
   ...METADATA_CASES,
   ...KEY_CASES,
+  ...ODD_KEY_CASES,
+  ...FORMAT_CASES,
+  ...BATCH_SKIP_CASES,
 ];

@@ -15,7 +15,8 @@ export const METADATA_CASES: readonly CorpusCase[] = [
       kind: 'recorded',
       result: { rejected: /lacks metadata version and commit: re-upload with --metadata version=v7\.0\.0/ },
       kvAbsent: ['deployment/latest-version', 'deployment/rollback-v7.0.0', 'deployment/total-deploys'],
-      notifications: [],
+      kvListed: { 'deployment/rejected/v7.0.0/app.zip@': { status: 'rejected', objectKey: 'artifacts/v7.0.0/app.zip', notified: true } },
+      notifications: [{ event: 'artifacts.rejected', body: { objectKey: 'artifacts/v7.0.0/app.zip', reason: /lacks metadata version and commit/ } }],
     },
   },
   {
@@ -28,7 +29,7 @@ export const METADATA_CASES: readonly CorpusCase[] = [
       kind: 'recorded',
       result: { rejected: /metadata version "7\.0\.1" differs from its path version "v7\.0\.1"/ },
       kvAbsent: ['deployment/latest-version', 'deployment/rollback-v7.0.1'],
-      notifications: [],
+      notifications: [{ event: 'artifacts.rejected', body: { objectKey: 'artifacts/v7.0.1/app.zip', reason: /differs from its path version/ } }],
     },
   },
   {
@@ -75,6 +76,11 @@ export const METADATA_CASES: readonly CorpusCase[] = [
     input: 'model without `dataset_version` metadata',
     objects: [{ key: 'models/v3.0/model.pkl', body: { hex: '80049500' }, metadata: { training_time: 'yesterday' } }],
     event: { created: true },
-    expected: { kind: 'recorded', result: { rejected: 'missing dataset_version' }, kvAbsent: ['lineage/model/v3.0/model.pkl'], notifications: [] },
+    expected: {
+      kind: 'recorded',
+      result: { rejected: 'missing dataset_version' },
+      kvAbsent: ['lineage/model/v3.0/model.pkl'],
+      notifications: [{ event: 'models.rejected', body: { objectKey: 'models/v3.0/model.pkl', reason: /no usable dataset_version metadata/ } }],
+    },
   },
 ];

@@ -19,6 +19,8 @@ export interface ObjectSpec {
   readonly key: string;
   readonly body: BodySpec;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Stored in this class (GLACIER, DEEP_ARCHIVE: archived, unreadable until restored). */
+  readonly storageClass?: 'GLACIER' | 'DEEP_ARCHIVE';
   /** After the upload: remove that exact version (NoSuchVersion), or add a delete marker. */
   readonly then?: 'delete-version' | 'delete-marker';
 }
@@ -52,8 +54,17 @@ export type Outcome =
       readonly result?: Expect;
       /** kvstore items that must hold these values. */
       readonly kv?: Readonly<Record<string, Expect>>;
+      /**
+       * kvstore prefixes under which exactly one item must hold this value: for records whose key
+       * ends in a version id the case cannot know (rejections, done markers).
+       */
+      readonly kvListed?: Readonly<Record<string, Expect>>;
       /** kvstore keys that must not exist (nothing half-written). */
       readonly kvAbsent?: readonly string[];
+      /** Keys whose current version must still be there (not deleted as if processed). */
+      readonly current?: readonly string[];
+      /** Keys that must have been deleted (a delete marker; the versions stay). */
+      readonly notCurrent?: readonly string[];
       /** S3 objects (JSON) that must hold these values. */
       readonly s3Json?: Readonly<Record<string, Expect>>;
       /** Exactly these notifications, in any order: event type (pipeline topic) or subject. */
