@@ -94,6 +94,58 @@ describe('agent alice on the local copy with enforcement on (issue 15 acceptance
     expect(rows).toEqual(AGENT_CASES.map((c) => [c.label, c.allowed, c.allowed]));
   });
 
+  test('blob whoami --as alice: her session ARN and the workspaces resolved for her', async () => {
+    const r = await blob([...AS, 'whoami'], { env: env() });
+    expect(r.stderr).toBe('');
+    const me = JSON.parse(r.stdout) as { arn: string; agent: string; session: string; expires: string; may: Record<string, string[]> };
+    expect(me.arn).toMatch(new RegExp(`:assumed-role/${names.prefix}-agent/alice@s1$`));
+    expect([me.agent, me.session]).toEqual(['alice', 's1']);
+    expect(Date.parse(me.expires)).toBeGreaterThan(Date.now());
+    expect(me.may).toEqual({
+      readWriteDelete: ['agents/alice/', 'codegen/session-s1/', 'sessions/s1/'],
+      readWrite: ['shared/'],
+      readOnly: ['datasets/', 'artifacts/', 'models/'],
+      kvstoreNamespaces: ['agent-alice', 'session-s1', 'coordination'],
+    });
+  });
+
+  test('blob credentials prints a session a sandbox uses with no right to assume anything', async () => {
+    const r = await blob(['credentials', ...AS, '--duration', '30m'], { env: env() });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const vars = Object.fromEntries([...r.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(vars).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'BLOB_ENV']);
+    expect(vars.BLOB_ENV).toBe('dev');
+    const sandbox = env({ ...vars, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'sandbox-cache-')) });
+    const me = await blob(['whoami'], { env: sandbox });
+    expect((JSON.parse(me.stdout) as { agent: string; session: string }).agent).toBe('alice');
+    expect((await blob(['get', 'agents/alice/out/result.json', '-'], { env: sandbox })).code).toBe(0);
+    const bobs = await blob(['get', 'agents/bob/notes.txt', '-'], { env: sandbox });
+    expect(bobs.code).toBe(4);
+    expect(bobs.stderr).toContain('assumed-role/blob-dev-agent/alice@s1');
+    // The session cannot become bob: the role grants no sts:AssumeRole, so a leaked key stays alice's.
+    const become = await blob(['--as', 'bob', 'get', 'agents/bob/notes.txt', '-'], { env: sandbox });
+    expect(become.code).toBe(4);
+    expect(become.stderr).toContain('may not act as agent "bob"');
+  });
+
+  test.each([
+    ['an agent name with a slash', ['--as', 'bob/x', 'whoami'], {}, '--as'],
+    ['--session without --as', ['--session', 's1', 'whoami'], {}, '--session needs --as'],
+    ['--as without an environment', ['--as', 'alice', 'whoami'], { BLOB_ENV: undefined }, 'needs an environment'],
+    ['a duration STS does not issue', ['credentials', '--as', 'alice', '--duration', '5m'], {}, '15m..12h'],
+  ] as const)('usage: %s is exit 2 with one line', async (_l, args, extra, text) => {
+    const r = await blob([...args], { env: env(extra) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(text);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('BLOB_AGENT and BLOB_SESSION act as --as and --session', async () => {
+    const r = await kvstore(['get', 'agent-bob/status'], env({ BLOB_AGENT: 'alice', BLOB_SESSION: 's1' }));
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('agent "alice", session "s1"');
+  });
+
   test('the session was assumed once and cached privately (0600), keyed by role, agent and session', () => {
     const dir = join(cache, 'agent-blob', 'sessions');
     const files = readdirSync(dir);
