@@ -24,7 +24,25 @@ export async function workspace(ctx: BlobContext, input: string): Promise<Worksp
   return { s3: await ctx.s3(), bucket: loc.bucket, prefix: normalizePrefix(loc.key) };
 }
 
+export interface SnapshotCreated {
+  snapshot: 1;
+  name: string;
+  bucket: string;
+  prefix: string;
+  at: string;
+  restorable_until: string;
+  manifest: string;
+  objects: number;
+  bytes: number;
+  pinned: boolean;
+  note: string;
+}
+
 export async function create(ctx: BlobContext, prefix: string, flags: { name?: string }): Promise<void> {
+  await printJson(await createSnapshot(ctx, prefix, flags));
+}
+
+export async function createSnapshot(ctx: BlobContext, prefix: string, flags: { name?: string }): Promise<SnapshotCreated> {
   const ws = await workspace(ctx, prefix);
   const at = new Date();
   const name = flags.name !== undefined ? checkName(flags.name) : defaultName(at);
@@ -37,21 +55,25 @@ export async function create(ctx: BlobContext, prefix: string, flags: { name?: s
     if (status === 412 || status === 409) throw new CliError(`snapshot "${name}" of s3://${ws.bucket}/${ws.prefix} already exists`, EXIT.CONFLICT, 'choose another --name');
     throw err;
   });
-  await printJson({
+  return {
     ...header,
     manifest: `s3://${ws.bucket}/${written.key}`,
     objects: written.objects,
     bytes: written.bytes,
     pinned: false,
     note: `restorable until at least ${restorableUntil}: versions replaced or deleted after the snapshot expire ${NONCURRENT_EXPIRATION_DAYS} days after that; to keep it longer, blob fork it into a prefix`,
-  });
+  };
 }
 
 export async function list(ctx: BlobContext, prefix: string): Promise<void> {
+  await printJson(await listSnapshots(ctx, prefix));
+}
+
+export async function listSnapshots(ctx: BlobContext, prefix: string): Promise<{ prefix: string; snapshots: Array<{ name: string; size: number; created: string }> }> {
   const ws = await workspace(ctx, prefix);
   const out: Array<{ name: string; size: number; created: string }> = [];
   for await (const m of listManifests(ws.s3, ws.bucket, ws.prefix)) out.push(m);
-  await printJson({ prefix: `s3://${ws.bucket}/${ws.prefix}`, snapshots: out });
+  return { prefix: `s3://${ws.bucket}/${ws.prefix}`, snapshots: out };
 }
 
 /** The manifest as NDJSON: the header, one line per object, the totals. */

@@ -6,7 +6,7 @@ import { BlobContext } from '../context';
 import { Entry, stateAt } from '../snapshot/history';
 import { checkName, NONCURRENT_EXPIRATION_DAYS, normalizePrefix } from '../snapshot/keys';
 import { openManifest } from '../snapshot/manifest';
-import { restorePrefix } from '../snapshot/restore-plan';
+import { RestoreReport, restorePrefix } from '../snapshot/restore-plan';
 import { workspace } from './snapshot';
 
 /**
@@ -38,7 +38,10 @@ export function parseAt(input: string): Date {
   return at;
 }
 
-async function run(ctx: BlobContext, command: string, source: string, dest: string | undefined, flags: WorkspaceRestoreFlags): Promise<void> {
+/** What restore and fork print: where from and to, which state, and what was (or would be) done. */
+export type WorkspaceRestoreResult = { source: string; destination: string; snapshot?: string; at?: string } & RestoreReport & { dry_run: boolean };
+
+async function run(ctx: BlobContext, command: string, source: string, dest: string | undefined, flags: WorkspaceRestoreFlags): Promise<WorkspaceRestoreResult> {
   if (flags.snapshot !== undefined && flags.at !== undefined) throw new CliError('--snapshot and --at together', EXIT.USAGE, 'give one of them');
   const ws = await workspace(ctx, source);
   const destLoc = dest === undefined ? undefined : await ctx.location(dest);
@@ -49,7 +52,7 @@ async function run(ctx: BlobContext, command: string, source: string, dest: stri
   }
   const concurrency = parseConcurrency(flags.concurrency, 16);
   let target: () => AsyncIterable<Entry>;
-  let from: Record<string, string>;
+  let from: { snapshot: string } | { at: string };
   if (flags.snapshot !== undefined) {
     const name = checkName(flags.snapshot);
     // Opened once up front so a missing snapshot fails before any listing.
@@ -70,13 +73,21 @@ async function run(ctx: BlobContext, command: string, source: string, dest: stri
   }
   const what = `${command} s3://${ws.bucket}/${ws.prefix}`;
   const report = await restorePrefix({ s3: ws.s3, bucket: ws.bucket, sourcePrefix: ws.prefix, destPrefix, target, delete: !!flags.delete, dryRun: !!flags.dryRun, concurrency, what });
-  await printJson({ source: `s3://${ws.bucket}/${ws.prefix}`, destination: `s3://${ws.bucket}/${destPrefix}`, ...from, ...report });
+  return { source: `s3://${ws.bucket}/${ws.prefix}`, destination: `s3://${ws.bucket}/${destPrefix}`, ...from, ...report };
 }
 
 export async function restore(ctx: BlobContext, prefix: string, flags: WorkspaceRestoreFlags): Promise<void> {
-  await run(ctx, 'restore', prefix, undefined, flags);
+  await printJson(await restoreWorkspace(ctx, prefix, flags));
 }
 
 export async function fork(ctx: BlobContext, prefix: string, newPrefix: string, flags: WorkspaceRestoreFlags): Promise<void> {
-  await run(ctx, 'fork', prefix, newPrefix, flags);
+  await printJson(await forkWorkspace(ctx, prefix, newPrefix, flags));
+}
+
+export function restoreWorkspace(ctx: BlobContext, prefix: string, flags: WorkspaceRestoreFlags): Promise<WorkspaceRestoreResult> {
+  return run(ctx, 'restore', prefix, undefined, flags);
+}
+
+export function forkWorkspace(ctx: BlobContext, prefix: string, newPrefix: string, flags: WorkspaceRestoreFlags): Promise<WorkspaceRestoreResult> {
+  return run(ctx, 'fork', prefix, newPrefix, flags);
 }
