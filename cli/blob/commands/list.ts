@@ -5,6 +5,7 @@ import { stripQuotes } from '../transfer/hash';
 import { NdjsonWriter, writeOut } from '../../shared/output';
 import { BlobContext } from '../context';
 import { parseSince } from '../since';
+import { storeRelativeKey } from '../../shared/logical-stores';
 
 export interface ListFlags {
   recursive?: boolean;
@@ -36,9 +37,10 @@ function parseFormat(input: string | undefined): Format {
   return f as Format;
 }
 
-async function describe(s3: S3Client, bucket: string, o: _Object, withHead: boolean, withTags: boolean): Promise<ListedObject> {
+async function describe(s3: S3Client, bucket: string, o: _Object, withHead: boolean, withTags: boolean, store?: string): Promise<ListedObject> {
   const base: ListedObject = {
-    key: o.Key!,
+    // Through a logical store the store is the "bucket": keys are relative to it, so s3://<store>/$key round-trips.
+    key: storeRelativeKey(store, o.Key!),
     size: o.Size ?? 0,
     last_modified: o.LastModified?.toISOString() ?? null,
     etag: stripQuotes(o.ETag),
@@ -76,16 +78,16 @@ export interface ListPage {
 }
 
 /** One ListObjectsV2 page at a time, described: callers stream or stop early with bounded memory. */
-export async function* listPages(s3: S3Client, loc: { bucket: string; key: string }, q: ListQuery): AsyncGenerator<ListPage> {
+export async function* listPages(s3: S3Client, loc: { bucket: string; key: string; store?: string }, q: ListQuery): AsyncGenerator<ListPage> {
   let token: string | undefined;
   do {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, ContinuationToken: token, ...(q.recursive ? {} : { Delimiter: '/' }) }),
     );
-    const prefixes = (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : []));
+    const prefixes = (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [storeRelativeKey(loc.store, p.Prefix)] : []));
     const objects = (page.Contents ?? []).filter((o) => !q.since || (o.LastModified && o.LastModified >= q.since));
     const { withHead, withTags } = q;
-    yield { objects: await mapPool(objects, 16, (o) => describe(s3, loc.bucket, o, withHead, withTags)), prefixes };
+    yield { objects: await mapPool(objects, 16, (o) => describe(s3, loc.bucket, o, withHead, withTags, loc.store)), prefixes };
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
