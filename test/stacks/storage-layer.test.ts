@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Json, envs, replica, storage } from './storage-fixture';
+import { LOGICAL_STORES, encodeStores } from '../../core/logical-stores';
 
 /** Template-level proof of the storage layer's tables, its discovery parameters and its deployment order. */
 
@@ -40,6 +41,10 @@ describe('discovery: SSM parameters and outputs per environment', () => {
     const r = Template.fromStack(envs[env].stacks.replicaStorage);
     r.hasResourceProperties('AWS::SSM::Parameter', { Name: `/blob/${env}/replica-bucket-name` });
     r.hasOutput('ReplicaBucketName', {});
+  });
+
+  test.each(['dev', 'staging', 'prod'] as const)('%s publishes its logical stores (core/logical-stores.ts), which blob maps s3://<store>/ with', (env) => {
+    Template.fromStack(envs[env].stacks.storage).hasResourceProperties('AWS::SSM::Parameter', { Name: `/blob/${env}/logical-stores`, Type: 'String', Value: encodeStores(LOGICAL_STORES) });
   });
 });
 
