@@ -70,7 +70,8 @@ class ColumnAccumulator {
   add(raw: string): void {
     // Most cells carry no surrounding space: skip trim()'s allocation for them.
     const v = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
-    if (NULLS.has(v)) {
+    // Every null spelling is at most 4 characters: longer values skip the set's hashing.
+    if (v.length <= 4 && NULLS.has(v)) {
       this.nulls++;
       return;
     }
@@ -92,9 +93,9 @@ class ColumnAccumulator {
         this.top.add(v.length > MAX_TRACKED_VALUE_LENGTH ? v.slice(0, MAX_TRACKED_VALUE_LENGTH) : v);
         return;
       }
-    } else if (BOOLEANS.has(v)) {
+    } else if (v.length <= 5 && BOOLEANS.has(v)) {
       this.booleans++;
-      this.top.add(v.toLowerCase());
+      this.top.add(v === 'true' || v === 'false' ? v : v.toLowerCase());
       return;
     }
     this.strings++;
