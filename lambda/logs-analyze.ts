@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, SelectObjectContentCommand } from '@aws-sdk/client-s3';
+import { SelectObjectContentCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -17,7 +17,8 @@ import {
   previousHour,
 } from './scenarios/log-analysis';
 import { incrementOnce } from './shared/exactly-once';
-import { clients, kvstore, logger, metrics, notifyOnce, openObject } from './shared/kit';
+import { clients, isUnreadable, kvstore, logger, metrics, notifyOnce, openObject } from './shared/kit';
+import { listKeys } from './shared/list-keys';
 import { env, namespaced } from './shared/footprint';
 import { LOG_ANALYSIS, RESOURCE_ENV, SETTING_ENV } from '../core/pipelines';
 
@@ -42,13 +43,12 @@ const eventSchema = z.object({
 const ALERT_COUNTER = keys.key('alert', 'error-spike');
 const alertRecordKey = (hour: string) => keys.key('alert', `error-spike-${hour}`);
 
+/** Log files that cannot be read (gone since the listing, archived) are reported, at most this many by name. */
+const MAX_SKIPPED_LISTED = 20;
+const skippedRecordKey = (hour: string) => keys.key('alert', `logs-skipped-${hour}`);
+
 async function* keysOfHour(bucket: string, hour: string): AsyncGenerator<string> {
-  let token: string | undefined;
-  do {
-    const res = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: logPrefix(hour), ContinuationToken: token }));
-    for (const o of res.Contents ?? []) if (o.Key && isLogKey(o.Key)) yield o.Key;
-    token = res.NextContinuationToken;
-  } while (token);
+  for await (const key of listKeys(clients.s3, bucket, logPrefix(hour))) if (isLogKey(key)) yield key;
 }
 
 async function selectErrors(bucket: string, key: string): Promise<Readable> {
@@ -95,11 +95,26 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   for await (const key of keysOfHour(bucket, hour)) keys.push(key);
   let lines = 0;
   let next = 0;
+  const skipped: Array<{ key: string; reason: string }> = [];
+  let skippedCount = 0;
+  // A file that cannot be read is not the hour's failure: it is skipped with its reason, and the
+  // skip recorded and notified below (a retry would not bring a deleted or archived file back).
+  const open = async (key: string): Promise<Readable | undefined> => {
+    try {
+      return engine === 'select' ? await selectErrors(bucket, key) : (await openObject({ bucket, key })).body;
+    } catch (err) {
+      if (!isUnreadable(err) && (err as Error).name !== 'InvalidObjectState' && (err as Error).name !== 'NoSuchKey') throw err;
+      skippedCount++;
+      if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ key, reason: (err as Error).message });
+      return undefined;
+    }
+  };
   // A few files at a time: each is a stream, so memory stays at concurrency × chunk size.
   const worker = async () => {
     while (next < keys.length) {
       const key = keys[next++] as string;
-      const source = engine === 'select' ? await selectErrors(bucket, key) : (await openObject({ bucket, key })).body;
+      const source = await open(key);
+      if (!source) continue;
       const counts = await filterErrors(source, (record: LogRecord) => writer.push({ agent: agentOf(key), ...record, source: key }));
       lines += counts.lines;
     }
@@ -124,9 +139,18 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
       { owner: ev.id ?? context?.awsRequestId ?? hour, record: { hour, errors, threshold } },
     );
   }
+  let skipNotice = 'none';
+  if (skippedCount) {
+    logger.warn('log files skipped', { skippedCount });
+    skipNotice = await notifyOnce(
+      skippedRecordKey(hour),
+      { event: 'logs.skipped', subject: `logs ${hour}: ${skippedCount} file(s) not analysed`, body: { scenario: 'logs', hour, skippedCount, skipped } },
+      { owner: ev.id ?? context?.awsRequestId ?? hour, record: { hour, skippedCount, skipped } },
+    );
+  }
   metrics.publishStoredMetrics();
   // Select returns only the matching lines, so the number scanned is known on the streaming path only.
-  const result = { hour, engine, files: keys.length, lines: engine === 'stream' ? lines : null, errors, threshold, alert, report: errorsKey(hour) };
+  const result = { hour, engine, files: keys.length, lines: engine === 'stream' ? lines : null, errors, threshold, alert, report: errorsKey(hour), ...(skippedCount ? { skipped: skippedCount, skipNotice } : {}) };
   logger.info('log analysis done', result);
   return result;
 }

@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { listKeys } from '../shared/list-keys';
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
 import { analyzeCsvStream } from '../csv/analyze';
@@ -148,25 +149,6 @@ export async function processObject(key: string, body: Readable): Promise<Omit<O
   return { status: 'succeeded', bytes };
 }
 
-/**
- * Keys in a listing are XML text, and XML turns a \r in a key into \n (and cannot carry other
- * control characters at all): listed with EncodingType url and decoded (`+` is a space, as
- * botocore decodes it), every key S3 accepts comes back exactly.
- */
-const decodeListedKey = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
-
-async function* listKeys(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<string> {
-  let token: string | undefined;
-  do {
-    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, EncodingType: 'url' }));
-    for (const o of res.Contents ?? []) {
-      const key = o.Key === undefined ? undefined : decodeListedKey(o.Key);
-      if (key && !key.endsWith('/')) yield key;
-    }
-    token = res.IsTruncated ? res.NextContinuationToken : undefined;
-  } while (token);
-}
-
 interface Current {
   readonly versionId: string;
   readonly size: number;
@@ -209,6 +191,7 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
   const { s3, kv, bucket } = deps;
   let done = 0;
   for await (const key of listKeys(s3, bucket, hourPrefix(hour))) {
+    if (key.endsWith('/')) continue;
     if (deps.shouldStop?.()) throw new BatchIncompleteError(hour, done);
     const current = await currentVersion(s3, bucket, key);
     // Listed but gone before its HEAD: recorded as skipped (once per key and hour), not passed over silently.

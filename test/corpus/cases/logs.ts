@@ -1,4 +1,4 @@
-/** The bad-input corpus: logs that are not JSON. */
+/** The bad-input corpus: logs that are not JSON; logs that cannot be read (skipped, recorded, notified). */
 import type { CorpusCase } from './types';
 
 export const LOG_CASES: readonly CorpusCase[] = [
@@ -33,6 +33,23 @@ export const LOG_CASES: readonly CorpusCase[] = [
         ],
       },
       notifications: [],
+    },
+  },
+  {
+    id: 'logs-archived-and-odd-key',
+    handler: 'logs-analyze',
+    input: 'an hour with an archived (GLACIER) log and a log whose key holds \\r and \\x01 (XML listings would alter it)',
+    objects: [
+      { key: 'logs/2031-01-03-01/agent-1.log', body: { text: '{"level":"ERROR","msg":"cold"}\n' }, storageClass: 'GLACIER' },
+      { key: 'logs/2031-01-03-01/agent\r\u0001-2.log', body: { text: '{"level":"ERROR","msg":"odd key"}\n' } },
+    ],
+    event: { scheduled: { hour: '2031-01-03-01' } },
+    expected: {
+      kind: 'recorded',
+      result: { files: 2, errors: 1, alert: 'none', skipped: 1, skipNotice: 'published' },
+      s3Json: { 'analytics/errors-2031-01-03-01.json': [{ msg: 'odd key', source: 'logs/2031-01-03-01/agent\r\u0001-2.log' }] },
+      kv: { 'alert/logs-skipped-2031-01-03-01': { skippedCount: 1, skipped: [{ key: 'logs/2031-01-03-01/agent-1.log', reason: /archived \(GLACIER\)/ }], notified: true } },
+      notifications: [{ event: 'logs.skipped', body: { hour: '2031-01-03-01', skippedCount: 1 } }],
     },
   },
 ];
