@@ -1,5 +1,5 @@
 import './quiet';
-import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { handler } from '../../lambda/hourly-batch';
 import { batchHourFromEvent, previousHour, runHourlyBatch } from '../../lambda/batch/hourly';
 import { HandlerFixture, lambdaContext, startHandlerFixture } from './fixture';
@@ -83,4 +83,34 @@ test('after a crash midway it resumes without counting anything twice; duplicate
   expect((await handler(scheduled(hour), lambdaContext())).summary).toEqual(expected);
   expect(await fx.kv.get(`batch/processed-${hour}`)).toEqual(stored);
   expect(await currentKeys(`uploads/${hour}/`)).toEqual([]);
+});
+
+test('objects it cannot analyse are skipped with the reason, counted, and kept: too large, gone between list and read', async () => {
+  const hour = '2026-11-25-05';
+  await fx.put(`uploads/${hour}/small.csv`, 'v\n1\n');
+  await fx.put(`uploads/${hour}/big.log`, 'x'.repeat(64));
+  await fx.put(`uploads/${hour}/vanishing.csv`, 'v\n2\n');
+  // The object disappears after the listing and before its HEAD (another process deleted it).
+  const s3 = new Proxy(fx.s3, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
+      return async (command: { input: { Key?: string }; constructor: { name: string } }) => {
+        if (command.constructor.name === 'HeadObjectCommand' && command.input.Key === `uploads/${hour}/vanishing.csv`) {
+          await fx.s3.send(new DeleteObjectCommand({ Bucket: fx.bucket, Key: command.input.Key }));
+        }
+        return target.send(command as never);
+      };
+    },
+  });
+  const summary = await runHourlyBatch({ s3, kv: fx.kv, bucket: fx.bucket, maxObjectBytes: 32 }, hour);
+  expect(summary).toMatchObject({ objects: 3, succeeded: 1, failed: 0, skipped: 2, rows: 1, bytes: 4 });
+  expect(summary.notAnalysed).toEqual(
+    expect.arrayContaining([
+      { key: `uploads/${hour}/big.log`, versionId: expect.any(String), status: 'skipped', reason: expect.stringMatching(/64 bytes, over the batch's 32-byte limit/) },
+      { key: `uploads/${hour}/vanishing.csv`, versionId: 'gone', status: 'skipped', reason: expect.stringMatching(/gone between the listing and the read/) },
+    ]),
+  );
+  // The skipped big object is not deleted as if processed; the analysed one is.
+  expect(await currentKeys(`uploads/${hour}/`)).toEqual([`uploads/${hour}/big.log`]);
+  expect((await fx.kv.get(`batch/processed-${hour}`))?.value).toEqual(JSON.parse(JSON.stringify(summary)));
 });
