@@ -102,6 +102,13 @@ describe.each(ENVS)('$env: service-to-service edges', (e) => {
     });
   }
 
+  // Roles no AWS service assumes are not service edges: each is classified here and tested where named.
+  test(`${e.env}: every role whose trust names no AWS service is classified (the agent role: test/iam/agent-access.test.ts)`, () => {
+    const trusted = (r: { trust: { Statement: Array<{ Principal?: unknown }> } }) => JSON.stringify(r.trust.Statement.map((x) => x.Principal ?? null));
+    const withoutService = [...e.store.roles.values()].filter((r) => !trusted(r).includes('"Service"')).map((r) => r.name);
+    expect(withoutService).toEqual([`blob-${e.env}-agent`]);
+  });
+
   for (const edge of configEdges(e)) {
     test(`${e.env}: ${edge.name}`, () => {
       expect({ edge: edge.name, problem: edge.problem }).toEqual({ edge: edge.name, problem: undefined });
