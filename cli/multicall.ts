@@ -9,4 +9,8 @@ import { basename } from 'node:path';
 const invokedAs = basename(process.argv0 || process.argv[1] || 'blob').replace(/\.exe$/i, '');
 
 if (invokedAs === 'kvstore') void import('./kvstore/main');
-else void import('./blob/main');
+else {
+  // `blob-mcp` is `blob mcp`, as bin/blob-mcp.cjs does for the npm package.
+  if (invokedAs === 'blob-mcp') process.argv.splice(2, 0, 'mcp');
+  void import('./blob/main');
+}

@@ -66,7 +66,9 @@ export async function buildSea(dest) {
   delete options.outdir;
   delete options.outExtension;
   delete options.banner;
-  await build({ ...options, entryPoints: [join(root, 'cli', 'multicall.ts')], format: 'cjs', splitting: false, outfile: main });
+  // A SEA's main script has no dynamic-import callback: import('node:http') would throw there, so
+  // esbuild lowers every import() to require() (built-ins only remain external).
+  await build({ ...options, entryPoints: [join(root, 'cli', 'multicall.ts')], format: 'cjs', splitting: false, supported: { 'dynamic-import': false }, outfile: main });
   const config = join(work, 'sea-config.json');
   const blobPrep = join(work, 'sea-prep.blob');
   writeFileSync(config, JSON.stringify({ main, output: blobPrep, disableExperimentalSEAWarning: true, useCodeCache: true }));
@@ -78,7 +80,8 @@ export async function buildSea(dest) {
   const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
   // postject warns about ELF note sections it does not rewrite; those warnings are harmless noise.
   execFileSync(process.execPath, [postject, exe, 'NODE_SEA_BLOB', blobPrep, '--sentinel-fuse', SEA_FUSE], { stdio: 'ignore' });
-  for (const name of Object.keys(entries())) {
+  // Every other command of the package (kvstore, blob-mcp) is a link the binary recognises by name.
+  for (const name of Object.keys(packageManifest().bin)) {
     if (name === 'blob') continue;
     const link = join(dest, name);
     rmSync(link, { force: true });

@@ -69,7 +69,7 @@ describe('the published package (packages/cli)', () => {
     expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual(['@agent-blob']);
     const files = listFiles(join(prefix, 'lib', 'node_modules', '@agent-blob', 'cli'));
     expect(files.filter((f) => /\.ts$/.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['bin/blob.cjs', 'bin/kvstore.cjs', 'dist/blob.mjs', 'dist/kvstore.mjs', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['bin/blob.cjs', 'bin/kvstore.cjs', 'bin/blob-mcp.cjs', 'dist/blob.mjs', 'dist/kvstore.mjs', 'README.md']));
   });
 
   test('the package version is the CLI version: --version from the installed binaries', async () => {
@@ -115,7 +115,45 @@ describe.each([
     expect([inc1.code, inc2.code]).toEqual([0, 0]);
     expect(JSON.parse(inc2.stdout)).toEqual(expect.objectContaining({ value: 2 }));
   }, 60_000);
+
+  test('blob-mcp serves MCP over stdio: initialize, then tools/list names the storage tools', async () => {
+    const { bin, path } = where();
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'package-smoke', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+    ];
+    const r = await runUntil(join(bin, 'blob-mcp'), [], sandboxEnv(path), messages.map((m) => JSON.stringify(m)).join('\n') + '\n', (out) => out.includes('"id":2'));
+    const replies = r.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: number; result?: { tools?: { name: string }[] } });
+    const tools = replies.find((m) => m.id === 2)?.result?.tools?.map((t) => t.name) ?? [];
+    expect(tools).toEqual(expect.arrayContaining(['put', 'get', 'list', 'kv_inc']));
+  }, 30_000);
 });
+
+/** Feeds stdin, keeps it open (an MCP server exits when its input ends) until stdout satisfies done. */
+function runUntil(cmd: string, args: readonly string[], env: Record<string, string>, input: string, done: (stdout: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} gave no complete answer: ${out} ${err}`));
+    }, 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (done(out)) {
+        clearTimeout(timer);
+        child.stdin.end();
+        child.kill('SIGTERM');
+        resolve(out);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.stdin.write(input);
+  });
+}
 
 test('no file of the repository is needed: the bundles import nothing at run time but Node built-ins', () => {
   // From esbuild's metafile: every import left external in the package's bundles. The SDK's two
