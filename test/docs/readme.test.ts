@@ -76,6 +76,7 @@ test('README limits are the constants the code enforces', async () => {
   const { MAX_RECORD_BYTES } = await import('../../lambda/csv/analyze');
   const { MAX_DOCUMENT_BYTES } = await import('../../lambda/fanout/stages');
   const { MAX_COMPONENT_BYTES } = await import('../../lambda/scenarios/codegen');
+  const { MAX_BATCH_OBJECT_BYTES } = await import('../../lambda/batch/hourly');
   const { MAX_ITEM_BYTES } = await import('../../core/kvstore-size');
   const { MAX_PRESIGN_SECONDS } = await import('../../cli/blob/commands/presign');
   const bytes = (n: number) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`);
@@ -84,6 +85,7 @@ test('README limits are the constants the code enforces', async () => {
     MAX_RECORD_BYTES: bytes(MAX_RECORD_BYTES),
     MAX_DOCUMENT_BYTES: bytes(MAX_DOCUMENT_BYTES),
     MAX_COMPONENT_BYTES: bytes(MAX_COMPONENT_BYTES),
+    MAX_BATCH_OBJECT_BYTES: bytes(MAX_BATCH_OBJECT_BYTES),
     MAX_ITEM_BYTES: bytes(MAX_ITEM_BYTES),
     MAX_PRESIGN_SECONDS: `${MAX_PRESIGN_SECONDS / 86_400} days`,
   };
