@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { isBuiltin } from 'node:module';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { useLocalStack } from '../support/local-stack';
@@ -40,6 +40,9 @@ beforeAll(() => {
   });
   if (install.status !== 0) throw new Error(`npm install of the tarball failed: ${install.stderr}`);
 }, 180_000);
+
+// The work directory holds a ~100 MB single executable: never leave it behind.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Only what an agent's sandbox has: the installed commands (and for the package, Node). */
 function sandboxEnv(path: string): Record<string, string> {
