@@ -106,6 +106,15 @@ export function chooseVersion(fromInput: string | undefined, fromFlag: string | 
   return fromFlag ?? fromInput;
 }
 
+/**
+ * For operands a version cannot apply to (a write destination, a prefix, a key's whole history):
+ * a `?versionId=` there is refused rather than silently dropped.
+ */
+export function refuseVersion<L extends { versionId?: string }>(loc: L, input: string, role: string): L {
+  if (loc.versionId) throw usage(`"${input}" names a version, but ${role} cannot be a version`, 'drop ?versionId= (or --version-id), or pass --literal-key if it is part of the key');
+  return loc;
+}
+
 function usage(message: string, hint: string): CliError {
   return new CliError(message, EXIT.USAGE, hint);
 }

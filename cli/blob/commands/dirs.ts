@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { asDirectoryPrefix } from '../s3-uri';
+import { asDirectoryPrefix, refuseVersion } from '../s3-uri';
 import { getDir, putDir, SyncOptions, SyncResult } from '../transfer/dir-sync';
 import { printJson } from '../../shared/output';
 import { runInterruptible } from '../../shared/interrupt';
@@ -70,7 +70,7 @@ export async function uploadDirectory(ctx: BlobContext, dir: string, prefix: str
   const concurrency = parseConcurrency(flags.concurrency, 32);
   const st = await stat(dir);
   if (!st.isDirectory()) throw new CliError(`${dir} is not a directory`, EXIT.USAGE, `use blob put ${dir} ${prefix} for a single file`);
-  const loc = await ctx.location(prefix);
+  const loc = refuseVersion(await ctx.location(prefix), prefix, 'a directory prefix');
   const s3 = await ctx.s3();
   const result = await putDir(s3, dir, loc.bucket, asDirectoryPrefix(loc.key), {
     concurrency,
@@ -96,7 +96,7 @@ export async function getDirectory(ctx: BlobContext, prefix: string, dir: string
 
 export async function downloadDirectory(ctx: BlobContext, prefix: string, dir: string, flags: { concurrency?: string }, progress: DirProgress = {}): Promise<DirSummary> {
   const concurrency = parseConcurrency(flags.concurrency, 32);
-  const loc = await ctx.location(prefix);
+  const loc = refuseVersion(await ctx.location(prefix), prefix, 'a directory prefix');
   const s3 = await ctx.s3();
   const result = await getDir(s3, loc.bucket, asDirectoryPrefix(loc.key), dir, { concurrency, ...progress });
   if (!result.transferred.length && !result.skipped.length) {

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../../../core/audit';
 import { printJson } from '../../shared/output';
 import { clientOptions } from '../../shared/options';
 import { BlobContext, uri } from '../context';
+import { refuseVersion } from '../s3-uri';
 
 /** `blob history KEY`: the audit trail the pipelines record per object key, newest first. */
 export async function history(ctx: BlobContext, key: string, flags: { limit?: string }): Promise<void> {
@@ -16,7 +17,7 @@ export async function historyOf(ctx: BlobContext, key: string, flags: { limit?: 
   if (!env.auditTableName) {
     throw new CliError(`environment "${env.env}" publishes no audit table`, EXIT.CONFIG, 'deploy the pipelines stack (it creates the audit table) or start the local copy');
   }
-  const loc = await ctx.object(key);
+  const loc = refuseVersion(await ctx.object(key), key, 'the key whose history is listed');
   if (loc.bucket !== env.bucketName) {
     throw new CliError(`history covers only the environment's bucket ${env.bucketName}`, EXIT.USAGE, `use s3://${env.bucketName}/KEY or a bare key`);
   }

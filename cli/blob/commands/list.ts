@@ -5,6 +5,7 @@ import { stripQuotes } from '../transfer/hash';
 import { NdjsonWriter, writeOut } from '../../shared/output';
 import { BlobContext } from '../context';
 import { parseSince } from '../since';
+import { refuseVersion } from '../s3-uri';
 import { storeRelativeKey } from '../../shared/logical-stores';
 
 export interface ListFlags {
@@ -95,7 +96,7 @@ export async function* listPages(s3: S3Client, loc: { bucket: string; key: strin
 export async function list(ctx: BlobContext, prefix: string, flags: ListFlags): Promise<void> {
   const format = parseFormat(flags.format);
   const since = await parseSince(flags.since);
-  const loc = await ctx.location(prefix);
+  const loc = refuseVersion(await ctx.location(prefix), prefix, 'a listed prefix');
   const s3 = await ctx.s3();
   const recursive = flags.recursive !== false;
   // Metadata costs one HEAD per object, so only the JSON formats (which scripts feed to jq) fetch it.

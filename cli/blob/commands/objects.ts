@@ -12,6 +12,7 @@ import { printJson } from '../../shared/output';
 import { parseTags } from '../args';
 import { parseRestoreHeader, RestoreStatus } from '../archive';
 import { BlobContext, uri } from '../context';
+import { refuseVersion } from '../s3-uri';
 import { ConditionFlags, conditionError, isConditionFailure, parseConditions } from '../conditions';
 
 /** The small single-object commands: versions, copy, delete, head, tag. */
@@ -40,7 +41,7 @@ export async function versions(ctx: BlobContext, key: string): Promise<void> {
 
 /** Every version and delete marker of one key (what `blob versions` prints). */
 export async function listVersions(ctx: BlobContext, key: string): Promise<VersionsResult> {
-  const loc = await ctx.object(key);
+  const loc = refuseVersion(await ctx.object(key), key, 'the key whose versions are listed');
   const s3 = await ctx.s3();
   const out: ObjectVersion[] = [];
   const markers: DeleteMarker[] = [];
@@ -83,7 +84,7 @@ export async function copy(ctx: BlobContext, src: string, dst: string, flags: { 
 export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags): Promise<CopyResult> {
   const conditions = parseConditions(flags);
   const from = await ctx.object(src, flags.versionId);
-  const to = await ctx.object(dst);
+  const to = refuseVersion(await ctx.object(dst), dst, 'the copy destination');
   const s3 = await ctx.s3();
   const res = await copyObject(s3, from, to, { conditions }).catch(async (err: unknown) => {
     throw isConditionFailure(err, conditions) ? await conditionError(s3, to, `copy ${uri(to)}`, conditions, err) : err;

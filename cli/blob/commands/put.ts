@@ -9,6 +9,7 @@ import { runInterruptible } from '../../shared/interrupt';
 import { createProgress, Progress } from '../../shared/progress';
 import { encodeTagging, parseConcurrency, parseMetadata, parseStorageClass, parseTags } from '../args';
 import { BlobContext, uri } from '../context';
+import { refuseVersion } from '../s3-uri';
 import { ConditionFlags, conditionError, isConditionFailure, parseConditions } from '../conditions';
 
 export interface PutFlags extends ConditionFlags {
@@ -72,7 +73,7 @@ export async function putObject(
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 8);
   const conditions = parseConditions(flags);
-  const loc = await ctx.object(dst);
+  const loc = refuseVersion(await ctx.object(dst), dst, 'an upload destination');
   if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
   let size: number | undefined;
   // Pipes and devices (`blob put <(cmd) …`, /dev/stdin) have no size: they stream like `-`.

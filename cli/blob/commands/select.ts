@@ -77,6 +77,8 @@ export async function planSelect(ctx: BlobContext, key: string, sql: string, fla
   const delimiter = flags.delimiter ?? (loc.key.toLowerCase().endsWith('.tsv') ? '\t' : ',');
   if (delimiter.length !== 1 && delimiter !== '\\t') throw new CliError(`invalid --delimiter "${delimiter}"`, EXIT.USAGE, 'give one character');
   const delim = delimiter === '\\t' ? '\t' : delimiter;
+  // SelectObjectContent has no VersionId: S3 Select would silently read the current version.
+  if (loc.versionId && flags.engine === 's3') throw new CliError('S3 Select cannot read a specific version', EXIT.USAGE, 'drop --engine s3 (the client engine reads that version)');
   const s3 = await ctx.s3();
   return { sql, query, loc, format, csv: { delimiter: delim, header: flags.header !== false }, engine: flags.engine ?? 'auto', s3 };
 }
@@ -96,7 +98,7 @@ export async function runSelect(ctx: BlobContext, plan: SelectPlan, sink: (r: Ou
     // auto pushes down only to AWS itself: S3-compatible endpoints and emulators implement S3 Select
     // partly (moto returns wrong rows for plain SELECT *), and a wrong answer is worse than a slow one.
     const onAws = !(ctx.options.endpoint ?? endpointFromEnvironment('s3'));
-    if (engine === 's3' || (engine === 'auto' && onAws && pushdownSafe(query, format))) {
+    if (engine === 's3' || (engine === 'auto' && onAws && !loc.versionId && pushdownSafe(query, format))) {
       try {
         await viaS3Select(s3, loc, sql, format, plan.csv, query.limit, async (r) => void (await emit(r)));
         return;

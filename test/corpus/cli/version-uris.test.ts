@@ -95,6 +95,11 @@ describe('bare key?versionId=V addresses that version', () => {
     expect(res).toMatchObject({ code: 0, stdout: 'literal key' });
   });
 
+  test('select reads that version (client engine)', async () => {
+    const res = await runBlob(r, ['select', `doc.txt?versionId=${v.one}`, 'SELECT * FROM s3object', '--format', 'csv', '--no-header']);
+    expect(res.stdout).toBe('{"_1":"first"}\n');
+  });
+
   test('the s3:// form and the bare form read the same version', async () => {
     const a = await runBlob(r, ['get', `s3://${BUCKET}/doc.txt?versionId=${v.one}`, '-']);
     const b = await runBlob(r, ['get', `doc.txt?versionId=${encodeURIComponent(v.one)}`, '-']);
@@ -139,8 +144,43 @@ const cases = (): CliCase[] => [
     exit: EXIT.USAGE,
     line: 'blob: error: malformed versionId "%zz" in "doc.txt?versionId=%zz" (percent-encode it, or pass --literal-key if "?versionId=" is part of the key)',
   },
+  {
+    name: 'a version as the upload destination',
+    args: ['put', 'keep.txt', `doc.txt?versionId=${v.one}`],
+    exit: EXIT.USAGE,
+    line: `blob: error: "doc.txt?versionId=${v.one}" names a version, but an upload destination cannot be a version (drop ?versionId= (or --version-id), or pass --literal-key if it is part of the key)`,
+  },
+  {
+    name: 'a version as the copy destination',
+    args: ['copy', 'doc.txt', `copies/x.txt?versionId=${v.one}`],
+    exit: EXIT.USAGE,
+    line: `blob: error: "copies/x.txt?versionId=${v.one}" names a version, but the copy destination cannot be a version (drop ?versionId= (or --version-id), or pass --literal-key if it is part of the key)`,
+  },
+  {
+    name: 'a version on a listed prefix',
+    args: ['list', 'doc?versionId=abc'],
+    exit: EXIT.USAGE,
+    line: 'blob: error: "doc?versionId=abc" names a version, but a listed prefix cannot be a version (drop ?versionId= (or --version-id), or pass --literal-key if it is part of the key)',
+  },
+  {
+    name: 'a version given to versions',
+    args: ['versions', `doc.txt?versionId=${v.one}`],
+    exit: EXIT.USAGE,
+    line: `blob: error: "doc.txt?versionId=${v.one}" names a version, but the key whose versions are listed cannot be a version (drop ?versionId= (or --version-id), or pass --literal-key if it is part of the key)`,
+  },
+  {
+    name: 'S3 Select asked for a version (it would read the current one)',
+    args: ['select', `doc.txt?versionId=${v.one}`, 'SELECT * FROM s3object', '--format', 'csv', '--engine', 's3'],
+    exit: EXIT.USAGE,
+    line: 'blob: error: S3 Select cannot read a specific version (drop --engine s3 (the client engine reads that version))',
+  },
 ];
 const CASE_NAMES = [
+  'a version as the upload destination',
+  'a version as the copy destination',
+  'a version on a listed prefix',
+  'a version given to versions',
+  'S3 Select asked for a version (it would read the current one)',
   'empty versionId in a bare key',
   '?versionId= and --version-id disagree',
   'a PUT link for a version',
