@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parquetMetadataAsync } from 'hyparquet';
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import {
+  DatasetStatus,
   Measured,
   RowCounting,
   compareDataset,
@@ -100,7 +101,7 @@ export const handler = objectEventHandler(DATASETS_VERIFY.handler, async ({ iden
       unverifiable = `parquet footer unreadable: ${(err as Error).message}`;
     }
   }
-  const verdict = unverifiable ? { status: 'unverifiable' as const, problems: [unverifiable] } : compareDataset(expected, measured);
+  const verdict: { status: DatasetStatus; problems: string[] } = unverifiable ? { status: 'unverifiable', problems: [unverifiable] } : compareDataset(expected, measured);
   const record = {
     status: verdict.status,
     problems: verdict.problems,

@@ -141,7 +141,8 @@ export async function measureStream(input: Readable, counting: RowCounting): Pro
   return { sha256: hash.digest('hex'), bytes, rows };
 }
 
-export type DatasetStatus = 'verified' | 'mismatch' | 'unverified';
+/** `unverifiable`: the content contradicts its declared format (set by the handler, never by compareDataset). */
+export type DatasetStatus = 'verified' | 'mismatch' | 'unverified' | 'unverifiable';
 
 /**
  * mismatch: the content contradicts its metadata (alert). unverified: nothing to check against

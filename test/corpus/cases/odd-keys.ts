@@ -76,6 +76,19 @@ export const ODD_KEY_CASES: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'key-dot-segments-csv',
+    handler: 'upload-processor',
+    input: 'key with `..` and `.` segments and a double slash (S3 keys are names, not paths: never normalised)',
+    objects: [{ key: 'uploads/corpus/a/../b/./c//d.csv', body: { text: 'a\n1\n' } }],
+    event: { created: true },
+    expected: {
+      kind: 'recorded',
+      kv: { 'analysis/uploads/corpus/a/../b/./c//d.csv': { status: 'succeeded', key: 'uploads/corpus/a/../b/./c//d.csv' } },
+      kvAbsent: ['analysis/uploads/corpus/b/c/d.csv'],
+      notifications: [{ event: 'analysis.completed', body: { key: 'uploads/corpus/a/../b/./c//d.csv' } }],
+    },
+  },
+  {
     id: 'key-archived-csv',
     handler: 'upload-processor',
     input: 'object in GLACIER (archived): recorded as a failed analysis saying how to restore, not dead-lettered',
