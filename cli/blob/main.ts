@@ -147,8 +147,8 @@ function build(): Command {
 
   program
     .command('restore')
-    .description('bring an archived (GLACIER, DEEP_ARCHIVE) object back for N days so it can be read')
-    .argument('<target>', 'the archived object: s3://bucket/key[?versionId=] or key')
+    .description('bring an archived (GLACIER, DEEP_ARCHIVE) object back for N days so it can be read; with --snapshot/--at, roll a prefix back')
+    .argument('<target>', 'the archived object: s3://bucket/key[?versionId=] or key; with --snapshot/--at, the prefix')
     .option('--days <n>', 'how long the restored copy stays readable', '7')
     .option('--tier <tier>', 'Standard (3-5 h), Bulk (5-12 h, cheapest) or Expedited (1-5 min)', 'Standard')
     .option('--snapshot <name>', 'instead: make the prefix TARGET equal to this snapshot (server-side copies of its versions)')
@@ -160,6 +160,7 @@ function build(): Command {
       act(async (target: string, flags, cmd: Command) => {
         // issue 15: --snapshot/--at dispatch to commands/workspace-restore
         if (flags.snapshot !== undefined || flags.at !== undefined) return (await import('./commands/workspace-restore')).restore(ctx(cmd), target, flags);
+        if (flags.dryRun || flags.delete) throw new CliError('--dry-run and --delete go with --snapshot or --at', EXIT.USAGE, 'see blob restore --help');
         return (await import('./commands/archive-restore')).archiveRestore(ctx(cmd), target, flags);
       }),
     );
