@@ -87,7 +87,9 @@ it('list: one level with prefixes, jsonl, table and keys; short keys via BLOB_BU
   const keys = ok(await b(['list', 'logs/', '--format', 'keys'], { BLOB_BUCKET: BUCKET })).trim().split('\n');
   expect(keys).toEqual(['logs/2025/a.log', 'logs/app.csv']);
   expect(ok(await b(['get', keys[0]!, '-'], { BLOB_BUCKET: BUCKET }))).toBe('a');
-  expect(json(ok(await b(['list', `s3://${BUCKET}/logs/`, '--since', '2999-01-01']))).objects).toEqual([]);
+  expect(json<{ objects: unknown[] }>(ok(await b(['list', `s3://${BUCKET}/logs/`, '--since', '2000-01-01']))).objects).toHaveLength(2);
+  // A future --since could match nothing: refused (exit 2), not an empty listing (issue 14 class 7).
+  expect((await b(['list', `s3://${BUCKET}/logs/`, '--since', '2999-01-01'])).code).toBe(2);
 });
 
 it('a short key resolves to the environment\'s bucket (put x sessions/a.json --env dev)', async () => {
