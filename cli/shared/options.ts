@@ -65,5 +65,10 @@ export async function s3Client(g: GlobalOptions, maxSockets = 64): Promise<S3Cli
     // every S3-compatible endpoint (and the emulator) accepts; integrity is checked by ETag/MD5.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // stderr carries exactly one error line: without a logger the SDK falls back to console.warn
+    // ("An error was encountered in a non-retryable streaming request.") before our line.
+    logger: SILENT_LOGGER,
   });
 }
+
+const SILENT_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
