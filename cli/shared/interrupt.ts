@@ -69,7 +69,7 @@ export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> 
     }
     restoreTerminal();
     process.stderr.write(`${run.program ?? 'blob'}: interrupted: ${run.describe(sig)}\n`);
-    process.exit(EXIT_FOR[sig]);
+    dieBy(sig);
   };
   const onSignal = (sig: SignalName): void => {
     if (got) forceExit(got);
@@ -103,14 +103,26 @@ export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> 
     restoreTerminal();
     // The caller prints the line and returns; a handle nobody can cancel (a FIFO open in the
     // thread pool, a half-read stdin) must not keep the process alive after that.
-    const code = EXIT_FOR[got];
-    setTimeout(() => process.exit(code), 300).unref();
+    const sig = got;
+    setTimeout(() => dieBy(sig), 300).unref();
     throw new InterruptedError(run.describe(got), got);
   } finally {
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
+}
+
+/**
+ * Ends the process by the signal itself (shells report 128 + n: 130, 143). process.exit() would
+ * wait for a thread-pool thread stuck in a write to a stalled FIFO or an open with no reader; a
+ * signal with its default action does not.
+ */
+function dieBy(sig: SignalName): never {
+  process.removeAllListeners(sig);
+  process.kill(process.pid, sig);
+  // Not reached once the default action runs; exit() as a last resort.
+  return process.exit(EXIT_FOR[sig]);
 }
 
 /** Rejects when `signal` aborts: races a wait that cannot itself be cancelled (stdin, a FIFO open). */
