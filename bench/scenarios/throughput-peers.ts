@@ -1,0 +1,154 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileSha256, load, measure, Measured, MiB, streamSha256, writeRandomFile } from '../measure';
+import { CLIENTS, ClientName, clientCommands, clientEnv, ensureTools, s5cmd, startVersitygw } from '../peers';
+import type { BenchScenario } from '../types';
+
+/**
+ * Issue 17 item 1: blob, the AWS CLI and s5cmd side by side on a fast S3-compatible server
+ * (versitygw, posix backend on tmpfs, loopback), interleaved (the client order rotates each
+ * round) over several rounds (BENCH_ROUNDS, default 3), on six shapes. Per client and shape: median
+ * wall time, MiB/s, CPU-seconds and peak RSS (/usr/bin/time -v); ratios are throughput ratios
+ * (> 1: blob faster). Every download is verified by SHA-256; local files live on /dev/shm.
+ */
+const ROOT = join(__dirname, '..', '..');
+
+type Shape = 'put-file' | 'get-file' | 'put-dir' | 'get-dir' | 'stdin-put' | 'stdout-get';
+const SHAPES: readonly Shape[] = ['put-file', 'get-file', 'put-dir', 'get-dir', 'stdin-put', 'stdout-get'];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+const scenario: BenchScenario = {
+  name: 'throughput-peers',
+  description: 'blob vs aws-cli vs s5cmd on versitygw (posix on tmpfs, loopback), interleaved rounds, six shapes; median MiB/s, CPU-s, peak RSS, ratios; every download sha256-verified',
+  async run({ quick, log }) {
+    const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3));
+    const fileBytes = quick ? 64 * MiB : 1024 * MiB;
+    const streamBytes = quick ? 128 * MiB : 2048 * MiB;
+    const smallCount = quick ? 100 : 1000;
+    const smallBytes = 100 * 1024;
+    ensureTools();
+    const build = spawnSync(process.execPath, [join(ROOT, 'tools', 'build-cli.mjs'), 'blob'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('building dist/blob.cjs failed');
+    const before = load();
+    const server = await startVersitygw();
+    const work = mkdtempSync(join('/dev/shm', 'peers-bench-'));
+    const env = clientEnv(server.endpoint, work);
+    const bucket = 'peers-bench';
+    const s3 = `s3://${bucket}`;
+    const samples = new Map<string, Measured[]>();
+    try {
+      const s5 = clientCommands('s5cmd', server.endpoint);
+      const run = (cmd: [string, string[]], stdinBytes?: number) => measure(cmd[0], cmd[1], { env, stdinBytes, cwd: work });
+      await run(s5cmd(server.endpoint, 'mb', s3));
+      const file = join(work, 'file.bin');
+      const fileSha = await writeRandomFile(file, fileBytes);
+      const dir = join(work, 'dir');
+      mkdirSync(join(dir, 'nested'), { recursive: true });
+      const dirShas = new Map<string, string>();
+      for (let i = 0; i < smallCount; i++) {
+        const rel = join(i % 2 ? 'nested' : '', `f${i}.bin`);
+        const body = randomBytes(smallBytes);
+        writeFileSync(join(dir, rel), body);
+        dirShas.set(rel, createHash('sha256').update(body).digest('hex'));
+      }
+      // The objects every client downloads, put once by s5cmd (not measured).
+      await run(s5.put(file, `${s3}/seed/file.bin`));
+      await run(s5.putDir(dir, `${s3}/seed/dir/`));
+      await run(s5.putStdin(`${s3}/seed/stream.bin`), streamBytes);
+      const out = join(work, 'out');
+
+      const once = async (client: ClientName, shape: Shape): Promise<Measured> => {
+        const c = clientCommands(client, server.endpoint);
+        const mine = `${s3}/put/${client}`;
+        rmSync(out, { recursive: true, force: true });
+        mkdirSync(out);
+        switch (shape) {
+          case 'put-file':
+            return run(c.put(file, `${mine}/file.bin`));
+          case 'get-file': {
+            const m = await run(c.get(`${s3}/seed/file.bin`, join(out, 'file.bin')));
+            if ((await fileSha256(join(out, 'file.bin'))) !== fileSha) throw new Error(`${client} get-file: bytes differ`);
+            return m;
+          }
+          case 'put-dir':
+            return run(c.putDir(dir, `${mine}/dir-${Date.now()}/`));
+          case 'get-dir': {
+            const m = await run(c.getDir(`${s3}/seed/dir/`, out));
+            for (const [rel, sha] of dirShas) if ((await fileSha256(join(out, rel))) !== sha) throw new Error(`${client} get-dir: ${rel} differs`);
+            const got = readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith('.bin')).length;
+            if (got !== smallCount) throw new Error(`${client} get-dir: ${got} files, expected ${smallCount}`);
+            return m;
+          }
+          case 'stdin-put':
+            return run(c.putStdin(`${mine}/stream.bin`), streamBytes);
+          case 'stdout-get': {
+            const m = await run(c.getStdout(`${s3}/seed/stream.bin`));
+            if (m.stdoutBytes !== streamBytes || m.stdoutSha256 !== streamSha256(streamBytes)) throw new Error(`${client} stdout-get: bytes differ`);
+            return m;
+          }
+        }
+      };
+
+      for (let r = 0; r < rounds; r++) {
+        // Rotate the order each round so no client always runs first (cold) or last.
+        const order = CLIENTS.map((_, i) => CLIENTS[(i + r) % CLIENTS.length]!);
+        for (const shape of SHAPES) {
+          for (const client of order) {
+            const m = await once(client, shape);
+            const key = `${shape}/${client}`;
+            samples.set(key, [...(samples.get(key) ?? []), m]);
+            log(`round ${r + 1}/${rounds} ${shape} ${client}: ${m.seconds.toFixed(2)} s, ${m.cpuSeconds ?? '?'} CPU-s, ${m.maxRssMb ?? '?'} MB`);
+          }
+          // Free the tmpfs the puts used before the next shape.
+          await run(s5cmd(server.endpoint, 'rm', `${s3}/put/*`)).catch(() => undefined);
+        }
+      }
+
+      const bytesOf: Record<Shape, number> = {
+        'put-file': fileBytes,
+        'get-file': fileBytes,
+        'put-dir': smallCount * smallBytes,
+        'get-dir': smallCount * smallBytes,
+        'stdin-put': streamBytes,
+        'stdout-get': streamBytes,
+      };
+      const shapes = Object.fromEntries(
+        SHAPES.map((shape) => {
+          const per = Object.fromEntries(
+            CLIENTS.map((client) => {
+              const ms = samples.get(`${shape}/${client}`) ?? [];
+              const seconds = median(ms.map((m) => m.seconds));
+              return [
+                client,
+                {
+                  seconds: round2(seconds),
+                  mibPerSecond: round2(bytesOf[shape] / MiB / seconds),
+                  cpuSeconds: round2(median(ms.map((m) => m.cpuSeconds ?? NaN))),
+                  peakRssMb: Math.max(...ms.map((m) => m.maxRssMb ?? 0)),
+                  samplesSeconds: ms.map((m) => round2(m.seconds)),
+                },
+              ];
+            }),
+          ) as unknown as Record<ClientName, { seconds: number; mibPerSecond: number; cpuSeconds: number; peakRssMb: number }>;
+          return [
+            shape,
+            { ...per, blobOverAwsCli: round2(per['aws-cli'].seconds / per.blob.seconds), blobOverS5cmd: round2(per.s5cmd.seconds / per.blob.seconds), blobRssUnder200Mb: per.blob.peakRssMb < 200 },
+          ];
+        }),
+      );
+      return { load: before, loadAfter: load(), rounds, fileMib: fileBytes / MiB, streamMib: streamBytes / MiB, smallFiles: smallCount, smallKib: smallBytes / 1024, shapes, verified: 'sha256 of every download' };
+    } finally {
+      await server.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+export default scenario;
