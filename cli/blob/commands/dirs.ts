@@ -57,7 +57,7 @@ export async function putDirectory(ctx: BlobContext, dir: string, prefix: string
     completed: (s) => `put-dir had finished all ${s.transferred + s.skipped} files`,
   });
   if (summary.skipped_local?.length) {
-    const reasons = [...new Set(summary.skipped_local.map((f) => f.reason))].join(', ');
+    const reasons = [...new Set(summary.skipped_local.map((f) => f.reason))].sort().join(', ');
     process.stderr.write(`blob: note: put-dir skipped ${summary.skipped_local.length} local entries that are not regular readable files (${reasons}); see skipped_local\n`);
   }
   await printJson(summary);

@@ -260,6 +260,24 @@ const CASES: LocalCase[] = [
     check: () => expect(readdirSync(p('locked'))).toEqual([]),
   },
   {
+    name: 'put-dir uploads regular files and reports what it skipped',
+    setup: () => {
+      mkdirSync(p('mixed', 'sub'), { recursive: true });
+      writeFileSync(p('mixed', 'a.txt'), 'a');
+      writeFileSync(p('mixed', 'sub', 'b.txt'), 'b');
+      symlinkSync('a.txt', p('mixed', 'link.txt'));
+      mkfifo(p('mixed', 'pipe'));
+    },
+    run: () => b(['put-dir', 'mixed', obj('mixed/')]),
+    exit: 0,
+    stderr: 'blob: note: put-dir skipped 2 local entries that are not regular readable files (fifo, symlink); see skipped_local',
+    check: async (r) => {
+      const out = JSON.parse(r.stdout) as { transferred: number; skipped_local: Array<{ path: string; reason: string }> };
+      expect([out.transferred, out.skipped_local]).toEqual([2, [{ path: p('mixed', 'link.txt'), reason: 'symlink' }, { path: p('mixed', 'pipe'), reason: 'fifo' }]]);
+      expect([kind(p('mixed', 'pipe')), kind(p('mixed', 'link.txt')), await versionsOf('mixed/pipe'), await versionsOf('mixed/link.txt')]).toEqual(['fifo', 'symlink', 0, 0]);
+    },
+  },
+  {
     name: 'put-dir of a missing directory',
     run: () => b(['put-dir', 'no-such-tree', obj('up/')]),
     exit: EXIT.LOCAL_IO,
