@@ -8,6 +8,7 @@ import { copyTool, deleteTool, headTool, presignTool, putTool, versionsTool } fr
 import { getTool } from './tools/read';
 import { historyTool, listTool, selectTool } from './tools/listing';
 import { getDirTool, putDirTool } from './tools/dirs';
+import { forkTool, restoreTool, snapshotCreateTool, snapshotListTool } from './tools/snapshots';
 import { kvGetTool, kvIncTool, kvSetTool, lockTool, queuePopTool, queuePushTool, unlockTool } from './tools/kvstore';
 
 /**
@@ -29,6 +30,10 @@ export const ALL_TOOLS: readonly Tool[] = [
   historyTool,
   putDirTool,
   getDirTool,
+  snapshotCreateTool,
+  snapshotListTool,
+  restoreTool,
+  forkTool,
   kvGetTool,
   kvSetTool,
   kvIncTool,

@@ -54,7 +54,8 @@ test('object tools: put (text, base64, path), head, get (text, range, url), list
   expect(await mcp.ok('get', { key: k, version_id: v1.version_id })).toMatchObject({ content: 'first version\n' });
   const bin = await mcp.ok<{ encoding: string; url: string }>('get', { key: `${run}/blob.bin` });
   expect(bin.encoding).toBe('url');
-  expect((await fetch(bin.url)).status).toBe(200);
+  const res = await fetch(bin.url);
+  expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 255]));
   expect(await mcp.ok('get', { key: `${run}/blob.bin`, as: 'base64' })).toMatchObject({ content: 'AAEC/w==' });
 
   const listed = await mcp.ok<{ objects: Array<{ key: string }>; truncated: boolean }>('list', { prefix: `${run}/` });
@@ -130,4 +131,33 @@ test('acceptance 4: a CSV put through MCP is analysed into kvstore by the same p
   const analysis = await mcp.ok<{ value: { status: string; rowCount: number; versionId: string } }>('kv_get', { key: `analysis/${key}` });
   expect(analysis.value).toMatchObject({ status: 'succeeded', rowCount: 3, versionId: put.version_id });
   expect(stack().denials()).toEqual([]);
+}, 60_000);
+
+test('conditional writes: put if_none_match / if_match, copy and delete if_match lose with CONFLICT', async () => {
+  const k = `${run}/cas.json`;
+  const made = await mcp.ok<{ etag: string }>('put', { key: k, content: '{"v":1}', if_none_match: '*' });
+  expect(await mcp.fails('put', { key: k, content: '{"v":9}', if_none_match: '*' })).toMatch(/\[exit 6 CONFLICT\]/);
+  const read = await mcp.ok<{ etag: string }>('get', { key: k });
+  expect(read.etag).toBe(made.etag);
+  const next = await mcp.ok<{ etag: string }>('put', { key: k, content: '{"v":2}', if_match: read.etag });
+  expect(await mcp.fails('put', { key: k, content: '{"v":3}', if_match: read.etag })).toMatch(new RegExp(`current ETag ${next.etag}.*CONFLICT`));
+  expect(await mcp.fails('copy', { source: `${run}/notes.txt`, destination: k, if_none_match: '*' })).toMatch(/CONFLICT/);
+  expect(await mcp.fails('delete', { key: k, if_match: made.etag })).toMatch(/CONFLICT/);
+  expect(await mcp.ok('delete', { key: k, if_match: next.etag })).toMatchObject({ delete_marker: true });
+});
+
+test('snapshot_create, snapshot_list, restore (dry run, then for real) and fork', async () => {
+  const ws = `${run}/ws/`;
+  await mcp.ok('put', { key: `${ws}a.txt`, content: 'a1' });
+  const snap = await mcp.ok<{ name: string; objects: number }>('snapshot_create', { prefix: ws, name: 'before' });
+  expect(snap).toMatchObject({ name: 'before', objects: 1 });
+  expect((await mcp.ok<{ snapshots: Array<{ name: string }> }>('snapshot_list', { prefix: ws })).snapshots.map((s) => s.name)).toEqual(['before']);
+  await mcp.ok('put', { key: `${ws}a.txt`, content: 'a2' });
+  expect(await mcp.ok('restore', { prefix: ws, snapshot: 'before', dry_run: true })).toMatchObject({ copied: 1, dry_run: true });
+  expect(await mcp.ok('get', { key: `${ws}a.txt` })).toMatchObject({ content: 'a2' });
+  expect(await mcp.ok('restore', { prefix: ws, snapshot: 'before' })).toMatchObject({ copied: 1, snapshot: 'before', dry_run: false });
+  expect(await mcp.ok('get', { key: `${ws}a.txt` })).toMatchObject({ content: 'a1' });
+  expect(await mcp.ok('fork', { prefix: ws, new_prefix: `${run}/ws-fork/` })).toMatchObject({ copied: 1 });
+  expect(await mcp.ok('get', { key: `${run}/ws-fork/a.txt` })).toMatchObject({ content: 'a1' });
+  expect(await mcp.fails('restore', { prefix: ws })).toMatch(/restore needs --snapshot NAME or --at TIME.*USAGE/);
 }, 60_000);

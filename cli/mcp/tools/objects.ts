@@ -4,12 +4,23 @@ import { CliError, EXIT } from '../../shared/cli-errors';
 import { copyVersion, deleteObject, describeObject, listVersions } from '../../blob/commands/objects';
 import { presignExpiry, presignUrl } from '../../blob/commands/presign';
 import { putObject, PutFlags } from '../../blob/commands/put';
+import type { ConditionFlags } from '../../blob/conditions';
 import { defineTool, READ, Tool, WRITE_IDEMPOTENT } from '../tool';
 import { key, versionId } from './fields';
 
 /** put, head, versions, copy, delete, presign: the CLI's single-object commands as tools. */
 
 const stringMap = z.record(z.string(), z.string());
+
+/** S3 conditional writes, as the CLI's --if-none-match / --if-match (a lost condition: exit CONFLICT with the current ETag). */
+const conditions = {
+  if_none_match: z.literal('*').optional().describe('"*": create only; fails with CONFLICT if the key exists'),
+  if_match: z.string().min(1).optional().describe('an ETag (from head/get/put): write only if the object is still that version (compare-and-swap); else CONFLICT'),
+};
+
+function conditionFlags(a: { if_none_match?: '*'; if_match?: string }): ConditionFlags {
+  return { ...(a.if_none_match ? { ifNoneMatch: a.if_none_match } : {}), ...(a.if_match ? { ifMatch: a.if_match } : {}) };
+}
 
 export const putTool: Tool = defineTool({
   name: 'put',
@@ -26,6 +37,7 @@ export const putTool: Tool = defineTool({
     metadata: stringMap.optional().describe('user metadata, e.g. {"agent": "claude"} (printable ASCII, 2 KB in all)'),
     tags: stringMap.optional().describe('object tags (at most 10)'),
     storage_class: z.string().optional().describe('e.g. STANDARD, STANDARD_IA, GLACIER_IR'),
+    ...conditions,
   }),
   output: z.object({
     uri: z.string(),
@@ -48,6 +60,7 @@ export const putTool: Tool = defineTool({
       ...(a.tags ? { tags: Object.entries(a.tags).map(([k, v]) => `${k}=${v}`).join(',') } : {}),
       ...(a.storage_class ? { storageClass: a.storage_class } : {}),
       ...(a.content_type ? { contentType: a.content_type } : {}),
+      ...conditionFlags(a),
     };
     return putObject(blob, a.path ?? Readable.from([bytesOf(a.content, a.content_base64)]), a.key, flags);
   },
@@ -112,7 +125,7 @@ export const copyTool: Tool = defineTool({
   description:
     'Server-side copy of source (optionally one version, e.g. to restore it) to destination, keeping metadata and tags (as `blob copy`). Overwrites destination; its old version stays in versions.',
   family: 'blob',
-  input: z.object({ source: key, destination: key, version_id: versionId.describe('copy this version of source') }),
+  input: z.object({ source: key, destination: key, version_id: versionId.describe('copy this version of source'), ...conditions }),
   output: z.object({
     source: z.string(),
     source_version_id: z.string().nullable(),
@@ -127,7 +140,7 @@ export const copyTool: Tool = defineTool({
   async run(a, { blob, scope }) {
     await scope.check(a.source);
     await scope.check(a.destination);
-    return copyVersion(blob, a.source, a.destination, a.version_id ? { versionId: a.version_id } : {});
+    return copyVersion(blob, a.source, a.destination, { ...(a.version_id ? { versionId: a.version_id } : {}), ...conditionFlags(a) });
   },
 });
 
@@ -137,13 +150,13 @@ export const deleteTool: Tool = defineTool({
   description:
     'Delete an object (as `blob delete`): in a versioned bucket this adds a delete marker and the data stays recoverable (versions, then copy). With version_id the version is removed permanently. Repeating a delete is harmless.',
   family: 'blob',
-  input: z.object({ key, version_id: versionId.describe('permanently delete this version') }),
+  input: z.object({ key, version_id: versionId.describe('permanently delete this version'), if_match: conditions.if_match }),
   output: z.object({ deleted: z.string(), version_id: z.string().nullable(), delete_marker: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   subject: (a) => a.key,
   async run(a, { blob, scope }) {
     await scope.check(a.key);
-    return deleteObject(blob, a.key, a.version_id ? { versionId: a.version_id } : {});
+    return deleteObject(blob, a.key, { ...(a.version_id ? { versionId: a.version_id } : {}), ...conditionFlags(a) });
   },
 });
 
