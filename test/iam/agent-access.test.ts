@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
-import { loadEnvironmentConfig, resourceNames } from '../../lib/config';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadEnvironmentConfig, parseEnvironmentConfig, resourceNames } from '../../lib/config';
+import { StorageStack } from '../../lib/stacks/storage-stack';
 import { ADMIN_POLICY } from '../../local/iam/credentials';
 import { AuthzRequest, ContextValue, PolicyEvaluator, Principal } from '../../local/iam/evaluate';
 import { collectPolicies } from '../../local/iam/policies';
@@ -144,5 +146,49 @@ describe('who may assume the agent role (trust policy, default assumer: the depl
 
   test('a principal of another account may not assume it', async () => {
     expect(await mayAssume(outsider, { agent: 'alice' })).toBe(false);
+  });
+});
+
+interface TrustStatement {
+  readonly Principal: unknown;
+  readonly Action: string | string[];
+  readonly Condition: Record<string, Record<string, unknown>>;
+}
+
+describe('agentAccess configuration (lib/config.ts)', () => {
+  const withAccess = (patch: Record<string, unknown>) => ({ ...config, agentAccess: { ...config.agentAccess, ...patch } });
+
+  test.each([
+    ['a workspace without {agent}', { workspaces: { ...config.agentAccess.workspaces, agent: ['agents/'] } }, 'agentAccess.workspaces.agent.0'],
+    ['a wildcard shared prefix', { shared: { ...config.agentAccess.shared, read: ['*'] } }, 'agentAccess.shared.read.0'],
+    ['a namespace with a slash', { shared: { ...config.agentAccess.shared, namespaces: ['a/b'] } }, 'agentAccess.shared.namespaces.0'],
+    ['sessions longer than STS issues', { maxSessionHours: 13 }, 'agentAccess.maxSessionHours'],
+    ['an OIDC assumer without subjects', { assumers: [{ kind: 'oidc', providerArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', issuer: 'token.actions.githubusercontent.com', subjects: [] }] }, 'agentAccess.assumers.0.subjects'],
+  ] as const)('refuses %s at synth, naming the field', (_l, patch, field) => {
+    expect(() => parseEnvironmentConfig('dev', withAccess(patch))).toThrow(field);
+  });
+
+  test('a CI role and an OIDC workload as assumers: one trust statement each, both with the tag conditions', () => {
+    const ci = 'arn:aws:iam::123456789012:role/ci-agents';
+    const oidc = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    const cfg = parseEnvironmentConfig(
+      'dev',
+      withAccess({
+        assumers: [
+          { kind: 'role', arn: ci },
+          { kind: 'oidc', providerArn: oidc, issuer: 'token.actions.githubusercontent.com', subjects: ['repo:org/agents:ref:refs/heads/main'] },
+        ],
+      }),
+    );
+    const stack = new StorageStack(new App({ context: CDK_CONTEXT }), 'AgentTrust', { env: { region: cfg.primaryRegion }, config: cfg });
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role', { Properties: { RoleName: `${names.prefix}-agent` } });
+    const trust = (Object.values(roles)[0] as { Properties: { AssumeRolePolicyDocument: { Statement: TrustStatement[] } } }).Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust.map((t) => [t.Principal, [t.Action].flat().sort()])).toEqual([
+      [{ AWS: ci }, ['sts:AssumeRole', 'sts:TagSession']],
+      [{ Federated: oidc }, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']],
+    ]);
+    for (const t of trust) expect(t.Condition.StringNotLike).toEqual({ 'aws:RequestTag/agent': '*/*', 'aws:RequestTag/session': '*/*' });
+    expect(trust[1]?.Condition.StringLike).toEqual({ 'aws:RequestTag/agent': '?*', 'token.actions.githubusercontent.com:sub': ['repo:org/agents:ref:refs/heads/main'] });
+    expect(trust[1]?.Condition.StringEquals).toEqual({ 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' });
   });
 });
