@@ -41,7 +41,7 @@ export async function buildPackage() {
   // What the bundles still import at run time: must be Node built-ins (checked by the package test).
   const externals = new Set();
   for (const output of Object.values(metafile.outputs)) for (const i of output.imports) if (i.external) externals.add(i.path);
-  return { dist, bytes: treeSize(dist), externals: [...externals].sort() };
+  return { dist, bytes: treeSize(dist), externals: [...externals].sort(), startup: startupClosure(metafile) };
 }
 
 export function packTarball(dest) {
@@ -89,6 +89,35 @@ export async function buildSea(dest) {
   }
   rmSync(work, { recursive: true, force: true });
   return { executable: exe, bytes: statSync(exe).size };
+}
+
+/**
+ * What each command loads before it runs anything: the chunks its entry imports statically, their
+ * bytes and the packages in them. Everything else (the AWS SDK above all) must arrive through
+ * import() when a command needs it, so `--help` and usage errors stay fast.
+ */
+function startupClosure(metafile) {
+  const outputs = metafile.outputs;
+  const result = {};
+  for (const [path, output] of Object.entries(outputs)) {
+    if (!output.entryPoint) continue;
+    const name = path.replace(/^.*\//, '').replace(/\.mjs$/, '');
+    const seen = new Set();
+    const todo = [path];
+    while (todo.length) {
+      const o = todo.pop();
+      if (seen.has(o)) continue;
+      seen.add(o);
+      for (const i of outputs[o].imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
+    }
+    const packages = new Set();
+    for (const o of seen) for (const input of Object.keys(outputs[o].inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      if (m) packages.add(m[1]);
+    }
+    result[name] = { bytes: [...seen].reduce((sum, o) => sum + outputs[o].bytes, 0), packages: [...packages].sort() };
+  }
+  return result;
 }
 
 function treeSize(p) {

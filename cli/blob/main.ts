@@ -5,7 +5,7 @@ import { addGlobalOptions, collect } from '../shared/options';
 import { CLI_VERSION } from '../shared/version';
 import { archivedReadError } from './archive';
 import { BlobContext } from './context';
-import { agentOf, explainDenied } from '../shared/identity';
+import { agentOf, explainDenied } from '../shared/agent-identity';
 
 /**
  * `blob`: S3 for agents through plain shell commands. JSON on stdout, one error line on stderr,
@@ -223,16 +223,6 @@ function build(): Command {
     .action(act(async (key: string, flags, cmd: Command) => (await import('./commands/history')).history(ctx(cmd), key, flags)));
 
   program
-    .command('mcp')
-    .description('serve these commands as Model Context Protocol tools over stdio (Claude Code, Claude Desktop, any MCP client)')
-    .option('--read-only', 'list only the tools that write nothing')
-    .option('--allow-prefix <prefix>', 'refuse every key outside this prefix (repeatable); kvstore closes unless --allow-kv-prefix', collect)
-    .option('--allow-kv-prefix <prefix>', 'refuse kvstore keys, locks and queues outside this prefix (repeatable)', collect)
-    .option('--table <name>', 'kvstore table (default: the environment\'s)')
-    .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:PORT instead of stdio')
-    .action(act(async (flags, cmd: Command) => (await import('../mcp/server')).serveMcp(cmd, flags)));
-
-  program
     .command('whoami')
     .description('who the credentials are (STS) and, for an agent (--as, or a session from blob credentials), what it may touch')
     .action(act(async (_flags, cmd: Command) => (await import('./commands/whoami')).whoami(ctx(cmd))));
@@ -243,6 +233,16 @@ function build(): Command {
     .option('--duration <d>', '15m to 12h', '1h')
     .addOption(new Option('--format <format>', 'env: export lines; json: credential_process JSON').choices(['env', 'json']).default('env'))
     .action(act(async (flags, cmd: Command) => (await import('./commands/credentials')).credentials(ctx(cmd), flags)));
+
+  program
+    .command('mcp')
+    .description('serve these commands as Model Context Protocol tools over stdio (Claude Code, Claude Desktop, any MCP client)')
+    .option('--read-only', 'list only the tools that write nothing')
+    .option('--allow-prefix <prefix>', 'refuse every key outside this prefix (repeatable); kvstore closes unless --allow-kv-prefix', collect)
+    .option('--allow-kv-prefix <prefix>', 'refuse kvstore keys, locks and queues outside this prefix (repeatable)', collect)
+    .option('--table <name>', 'kvstore table (default: the environment\'s)')
+    .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:PORT instead of stdio')
+    .action(act(async (flags, cmd: Command) => (await import('../mcp/server')).serveMcp(cmd, flags)));
 
   return program;
 }

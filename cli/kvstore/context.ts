@@ -1,10 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { clientConfig } from '../../core/aws-config';
 import { CliError, EXIT } from '../shared/cli-errors';
-import { resolveEnvironment } from '../shared/env-resolve';
-import { KvStore } from '../../core/kvstore';
+import type { KvStore } from '../../core/kvstore';
 import { clientOptions, GlobalOptions, globalOptions } from '../shared/options';
 
 /**
@@ -51,12 +48,19 @@ export class KvContext {
       if (!o.env) {
         throw new CliError('no kvstore table given', EXIT.USAGE, 'pass --env <dev|staging|prod> (or set BLOB_ENV), or --table <name>');
       }
-      const env = await resolveEnvironment(o.env, clientOptions(o));
+      const env = await (await import('../shared/env-resolve')).resolveEnvironment(o.env, clientOptions(o));
       tableName = env.tableName;
       region ??= env.region;
       this.bucketName = env.bucketName;
     }
     this.tableName = tableName;
+    // The SDK loads here, once a command needs the table: `kvstore --help` and usage errors never pay for it.
+    const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { clientConfig }, { KvStore }] = await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/lib-dynamodb'),
+      import('../../core/aws-config'),
+      import('../../core/kvstore'),
+    ]);
     this.client = new DynamoDBClient(clientConfig(clientOptions({ ...o, ...(region ? { region } : {}) }), 'dynamodb'));
     const doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     return { store: new KvStore(doc, tableName), tableName, ...(this.bucketName ? { bucketName: this.bucketName } : {}) };

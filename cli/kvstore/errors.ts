@@ -1,8 +1,11 @@
 import { CommanderError } from 'commander';
 import { CliError, EXIT } from '../shared/cli-errors';
-import { InvalidKeyError, NotANumberError, ValueTooLargeError } from '../../core/kvstore';
-import { LockHeldError, StaleTokenError } from './kvstore-lock';
-import { formatSize, MAX_ITEM_BYTES } from '../../core/kvstore-size';
+// The error classes come from the modules that define them, not core/kvstore (which loads the
+// DynamoDB client): every kvstore invocation, even `--help`, loads this mapping.
+import { InvalidKeyError } from '../../core/kvstore-key';
+import { NotANumberError } from '../../core/kvstore-item';
+import { LockHeldError, StaleTokenError } from './lock-errors';
+import { formatSize, MAX_ITEM_BYTES, ValueTooLargeError } from '../../core/kvstore-size';
 import { toCliError } from '../shared/errors';
 
 /**

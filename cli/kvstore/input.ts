@@ -1,6 +1,6 @@
 import { CliError, EXIT } from '../shared/cli-errors';
-import { KvValue, ValueTooLargeError } from '../../core/kvstore';
-import { MAX_ITEM_BYTES } from '../../core/kvstore-size';
+import type { KvValue } from '../../core/kvstore-item';
+import { MAX_ITEM_BYTES, ValueTooLargeError } from '../../core/kvstore-size';
 import { parseDuration } from '../shared/duration';
 
 /**

@@ -1,5 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KvStore, assertLockOrQueueName, reservedKeyOf } from '../../core/kvstore';
+import { LockHeldError, LockState, StaleTokenError } from './lock-errors';
+
+export { LockHeldError, StaleTokenError } from './lock-errors';
+export type { LockState } from './lock-errors';
 
 /**
  * Leased locks with fencing tokens. One item per lock name holds `fence` (a counter that only ever
@@ -13,35 +17,6 @@ export interface LockGrant {
   readonly token: number;
   readonly owner: string;
   readonly leaseUntil: Date;
-}
-
-export interface LockState {
-  readonly name: string;
-  readonly held: boolean;
-  readonly token: number;
-  readonly owner?: string;
-  readonly leaseUntil?: Date;
-}
-
-export class LockHeldError extends Error {
-  constructor(readonly state: LockState) {
-    super(`lock "${state.name}" is held by ${state.owner ?? 'another owner'} until ${state.leaseUntil?.toISOString() ?? 'its lease ends'} (token ${state.token})`);
-    this.name = 'LockHeldError';
-  }
-}
-
-/** release/renew with a token that no longer holds the lock. */
-export class StaleTokenError extends Error {
-  constructor(name: string, token: number, state: LockState, action: string) {
-    const why =
-      state.token > token
-        ? `its lease ran out and token ${state.token} took it over`
-        : state.token < token
-          ? `token ${token} was never issued (latest is ${state.token})`
-          : 'it is no longer held (released, or its lease ran out)';
-    super(`cannot ${action} lock "${name}" with token ${token}: ${why}`);
-    this.name = 'StaleTokenError';
-  }
 }
 
 const LOCK = 'lock';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { KvContext } from './context';
 import { toKvCliError } from './errors';
-import { agentOf, explainDenied } from '../shared/identity';
+import { agentOf, explainDenied } from '../shared/agent-identity';
 
 /**
  * Wraps a command action: builds the context from the parsed options, maps failures to one-line

@@ -1,6 +1,5 @@
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ENVIRONMENT_NAMES, ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters, isEnvironmentName } from '../../core/environments';
-import { clientConfig, ClientOptions } from '../../core/aws-config';
+import type { ClientOptions } from '../../core/aws-config';
 import { decodeStores } from '../../core/logical-stores';
 import { CliError, EXIT } from './cli-errors';
 
@@ -44,6 +43,9 @@ export async function resolveEnvironment(name: string, options: ClientOptions = 
 
 async function lookup(env: EnvironmentName, region: string, options: ClientOptions): Promise<ResolvedEnvironment> {
   const p = environmentParameters(env);
+  // Loaded here, not at the top: options.ts imports this module for assertEnvironmentName, and
+  // `--help` must not pay for the SSM client and the HTTP handler (bench cli-package measures start-up).
+  const [{ GetParametersCommand, SSMClient }, { clientConfig }] = await Promise.all([import('@aws-sdk/client-ssm'), import('../../core/aws-config')]);
   const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
   try {
     const res = await ssm.send(

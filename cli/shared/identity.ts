@@ -3,11 +3,13 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { Command } from 'commander';
-import { AGENT_NAME, AGENT_TAG, AgentIdentity, SESSION_TAG } from '../../core/agent-access';
+import { AGENT_TAG, AgentIdentity, SESSION_TAG } from '../../core/agent-access';
 import { clientConfig, ClientOptions, endpointFromEnvironment } from '../../core/aws-config';
 import { ENVIRONMENT_REGIONS, EnvironmentName, environmentParameters } from '../../core/environments';
 import { CliError, EXIT } from './cli-errors';
+import { sessionName } from './agent-identity';
+
+export { agentOf, explainDenied, identityFromArn, sessionName, validateAgentName } from './agent-identity';
 
 /**
  * `--as AGENT [--session ID]` (issue 15 item 2): the CLIs assume the environment's agent role with
@@ -27,24 +29,6 @@ export interface AgentSession extends AgentIdentity {
 /** Reused until this close to expiry, so a command never starts with a session about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 const DEFAULT_DURATION_SECONDS = 3600;
-
-export function validateAgentName(value: string, flag: string): string {
-  if (!AGENT_NAME.test(value)) {
-    throw new CliError(`invalid ${flag} "${value}"`, EXIT.USAGE, 'use 1-31 letters, digits, ".", "_" or "-", starting with a letter or digit (no "/")');
-  }
-  return value;
-}
-
-/** The RoleSessionName: what CloudTrail and every denial message show. '@' cannot occur in a name. */
-export function sessionName(who: AgentIdentity): string {
-  return who.session ? `${who.agent}@${who.session}` : who.agent;
-}
-
-/** The identity an agent-role session ARN carries (…:assumed-role/blob-dev-agent/alice@s1), if it is one. */
-export function identityFromArn(arn: string): AgentIdentity | undefined {
-  const m = /:assumed-role\/blob-[a-z]+-agent\/([^@/]+)(?:@([^/]+))?$/.exec(arn);
-  return m ? { agent: m[1] as string, ...(m[2] ? { session: m[2] } : {}) } : undefined;
-}
 
 export function cacheDirectory(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -167,15 +151,6 @@ export function agentCredentialProvider(env: EnvironmentName, who: AgentIdentity
   };
 }
 
-/** Access denied while acting as an agent: say which agent, where, and how to see what it may touch. */
-export function explainDenied(err: CliError, who: AgentIdentity | undefined, where?: string): CliError {
-  if (!who || err.exitCode !== EXIT.AUTH || err.message.includes(`agent "${who.agent}"`)) return err;
-  const as = `agent "${who.agent}"${who.session ? `, session "${who.session}"` : ''}`;
-  const at = where && !err.message.includes(where) ? ` (${where})` : '';
-  const whoami = `blob whoami --as ${who.agent}${who.session ? ` --session ${who.session}` : ''}`;
-  return new CliError(`${err.message}${at} [as ${as}]`, EXIT.AUTH, `an agent may touch only its own workspaces and the shared prefixes and namespaces: see ${whoami}`);
-}
-
 const providers = new Map<string, () => Promise<AwsCredentialIdentity>>();
 
 /** One provider per agent, environment and endpoint in a process, so parallel clients share one STS call. */
@@ -189,10 +164,3 @@ export function sharedAgentProvider(env: EnvironmentName, who: AgentIdentity, op
   return p;
 }
 
-/** The agent a command acts as, read without validation (for error messages only). */
-export function agentOf(cmd: Pick<Command, 'optsWithGlobals'>): AgentIdentity | undefined {
-  const o = cmd.optsWithGlobals<{ as?: string; session?: string }>();
-  const agent = o.as ?? (process.env.BLOB_AGENT || undefined);
-  const session = o.session ?? (process.env.BLOB_SESSION || undefined);
-  return agent ? { agent, ...(session ? { session } : {}) } : undefined;
-}

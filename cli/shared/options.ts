@@ -3,7 +3,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ClientOptions } from '../../core/aws-config';
 import { CliError, EXIT } from './cli-errors';
 import { assertEnvironmentName } from './env-resolve';
-import { sharedAgentProvider, validateAgentName } from './identity';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AgentIdentity } from '../../core/agent-access';
+import type { EnvironmentName } from '../../core/environments';
+import { validateAgentName } from './agent-identity';
 
 /** Options every blob/kvstore command accepts (declared once on the program). */
 export interface GlobalOptions {
@@ -48,8 +51,13 @@ export function globalOptions(cmd: Command): GlobalOptions {
 export function clientOptions(g: GlobalOptions, extra: Partial<ClientOptions> = {}): ClientOptions {
   const base = { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}) };
   // Every client of an --as command signs as the agent session; the role lookup and STS use `base`.
-  const credentials = g.as && g.env ? sharedAgentProvider(assertEnvironmentName(g.env), { agent: g.as, ...(g.session ? { session: g.session } : {}) }, base) : undefined;
+  const credentials = g.as && g.env ? lazyAgentProvider(assertEnvironmentName(g.env), { agent: g.as, ...(g.session ? { session: g.session } : {}) }, base) : undefined;
   return { ...base, ...(credentials ? { credentials } : {}), ...extra };
+}
+
+/** The agent session machinery (STS, SSM, the cache) loads on the first signed request, not at start-up. */
+function lazyAgentProvider(env: EnvironmentName, who: AgentIdentity, base: ClientOptions): () => Promise<AwsCredentialIdentity> {
+  return async () => (await import('./identity')).sharedAgentProvider(env, who, base)();
 }
 
 /** Collects a repeatable option into an array (commander's documented pattern). */

@@ -21,6 +21,7 @@ interface Built {
   readonly tarball: string;
   readonly unpackedSize: number;
   readonly externals: readonly string[];
+  readonly startup: Record<string, { readonly bytes: number; readonly packages: readonly string[] }>;
   readonly sea: { readonly executable: string };
 }
 
@@ -82,6 +83,13 @@ describe('the published package (packages/cli)', () => {
       expect({ cmd, code: r.code, out: r.stdout.trim() }).toEqual({ cmd, code: 0, out: built.version });
     }
   });
+});
+
+test('start-up loads commander and the command table only: the SDK arrives when a command needs it', () => {
+  // From the metafile: the chunks each command's entry imports statically. A static import of the
+  // SDK anywhere on that path (it happened twice: env-resolve's SSM client, kvstore's error classes)
+  // would make every `--help` and usage error pay for it.
+  for (const name of ['blob', 'kvstore']) expect({ name, packages: built.startup[name]?.packages }).toEqual({ name, packages: ['commander'] });
 });
 
 // The same smoke test for both forms: what a platform team runs after baking the CLI into an image.

@@ -1,11 +1,14 @@
 import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
-import { LockGrant, KvLock } from '../kvstore-lock';
+import type { LockGrant } from '../kvstore-lock';
 import { parseDuration } from '../../shared/duration';
 import { printJson, printLine } from '../../shared/output';
 import { KvContext } from '../context';
 import { parseInteger } from '../input';
 import { action } from '../run';
+
+/** The lock protocol loads with the DynamoDB client, when a lock command runs (not for --help). */
+const lockProtocol = async () => (await import('../kvstore-lock')).KvLock;
 
 /** lock acquire / release / renew / status: leased mutual exclusion with fencing tokens. */
 function grantJson(g: LockGrant): Record<string, string | number> {
@@ -32,7 +35,7 @@ export function registerLockCommands(program: Command): void {
         const leaseSeconds = parseDuration(opts.lease, '--lease');
         const waitSeconds = opts.wait === undefined ? undefined : parseDuration(opts.wait, '--wait');
         const owner = opts.owner ?? `${hostname()}:${process.pid}`;
-        const locks = new KvLock((await ctx.open()).store);
+        const locks = new (await lockProtocol())((await ctx.open()).store);
         const grant =
           waitSeconds === undefined ? await locks.acquire(name, { leaseSeconds, owner }) : await locks.acquireWaiting(name, { leaseSeconds, owner, waitSeconds });
         if (opts.format === 'value') await printLine(String(grant.token));
@@ -49,7 +52,7 @@ export function registerLockCommands(program: Command): void {
       action(async (ctx: KvContext, name: string, opts: { token: string }) => {
         ctx.key = name;
         const token = parseInteger(opts.token, '--token');
-        const { released } = await new KvLock((await ctx.open()).store).release(name, token);
+        const { released } = await new (await lockProtocol())((await ctx.open()).store).release(name, token);
         await printJson({ lock: name, token, released });
       }),
     );
@@ -65,7 +68,7 @@ export function registerLockCommands(program: Command): void {
         ctx.key = name;
         const token = parseInteger(opts.token, '--token');
         const leaseSeconds = parseDuration(opts.lease, '--lease');
-        await printJson(grantJson(await new KvLock((await ctx.open()).store).renew(name, token, leaseSeconds)));
+        await printJson(grantJson(await new (await lockProtocol())((await ctx.open()).store).renew(name, token, leaseSeconds)));
       }),
     );
 
@@ -76,7 +79,7 @@ export function registerLockCommands(program: Command): void {
     .action(
       action(async (ctx: KvContext, name: string) => {
         ctx.key = name;
-        const s = await new KvLock((await ctx.open()).store).state(name);
+        const s = await new (await lockProtocol())((await ctx.open()).store).state(name);
         await printJson({
           lock: s.name,
           held: s.held,

@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { KvQueue, QueueItem } from '../kvstore-queue';
-import { KvValue } from '../../../core/kvstore';
+import type { QueueItem } from '../kvstore-queue';
+import type { KvValue } from '../../../core/kvstore-item';
 import { parseDuration } from '../../shared/duration';
 import { printJson, printLine } from '../../shared/output';
 import { KvContext } from '../context';
 import { parseTtl, rawValue, readValue } from '../input';
 import { action, formatOption, ttlOption } from '../run';
+
+/** The queue protocol loads with the DynamoDB client, when a queue command runs (not for --help). */
+const queueProtocol = async () => (await import('../kvstore-queue')).KvQueue;
 
 /** queue push / pop: FIFO queues; pop hands each item to exactly one consumer. */
 function itemJson(item: QueueItem, withValue: boolean): Record<string, KvValue> {
@@ -36,7 +39,7 @@ export function registerQueueCommands(program: Command): void {
         const ttlSeconds = parseTtl(opts.ttl);
         const { store } = await ctx.open();
         const value = await readValue(name, raw, !!opts.json);
-        const item = await new KvQueue(store).push(name, value, { ttlSeconds, onceToken: opts.once });
+        const item = await new (await queueProtocol())(store).push(name, value, { ttlSeconds, onceToken: opts.once });
         await printJson(item.duplicate ? { queue: item.queue, duplicate: true } : itemJson(item, false));
       }),
     );
@@ -51,7 +54,7 @@ export function registerQueueCommands(program: Command): void {
       action(async (ctx: KvContext, name: string, opts: { wait?: string; format: string }) => {
         ctx.key = name;
         const deadline = Date.now() + (opts.wait === undefined ? 0 : parseDuration(opts.wait, '--wait') * 1000);
-        const queues = new KvQueue((await ctx.open()).store);
+        const queues = new (await queueProtocol())((await ctx.open()).store);
         for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
           const item = await queues.pop(name);
           if (item) {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { CliError, EXIT } from '../../shared/cli-errors';
-import { KvItem, KvValue } from '../../../core/kvstore';
+import type { KvItem, KvValue } from '../../../core/kvstore-item';
 import { printJson, printLine, writeOut } from '../../shared/output';
 import { KvContext } from '../context';
 import { parseInteger, parseTtl, rawValue, readValue } from '../input';
