@@ -47,6 +47,8 @@ export interface InterruptibleRun<T> {
   readonly completed?: (result: T) => string;
   /** The program name for the forced-exit line. */
   readonly program?: string;
+  /** How to end the process when cleanup is stuck (default: re-raise the signal); tests stub it. */
+  readonly die?: (signal: SignalName) => void;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> 
   const forced = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
 
-  const forceExit = (sig: SignalName): never => {
+  const forceExit = (sig: SignalName): void => {
     for (const fn of forced) {
       try {
         fn();
@@ -69,7 +71,7 @@ export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> 
     }
     restoreTerminal();
     process.stderr.write(`${run.program ?? 'blob'}: interrupted: ${run.describe(sig)}\n`);
-    dieBy(sig);
+    (run.die ?? dieBy)(sig);
   };
   const onSignal = (sig: SignalName): void => {
     if (got) forceExit(got);
@@ -104,7 +106,7 @@ export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> 
     // The caller prints the line and returns; a handle nobody can cancel (a FIFO open in the
     // thread pool, a half-read stdin) must not keep the process alive after that.
     const sig = got;
-    setTimeout(() => dieBy(sig), 300).unref();
+    setTimeout(() => (run.die ?? dieBy)(sig), 300).unref();
     throw new InterruptedError(run.describe(got), got);
   } finally {
     if (timer) clearTimeout(timer);
