@@ -1,10 +1,16 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { createServer, AddressInfo } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolsFor } from '../../cli/mcp/registry';
 import { useLocalStack } from '../support/local-stack';
-import { ensureBlobBuilt } from '../cli/blob-harness';
+import { BLOB, ensureBlobBuilt, ROOT } from '../cli/blob-harness';
 import { connect, McpSession } from './mcp-client';
 import { RawMcpClient } from './raw-client';
 
@@ -126,3 +132,44 @@ test('acceptance 2: a raw newline-delimited JSON-RPC client (no SDK) initializes
   // stdout carried protocol messages only.
   for (const line of raw.lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
 });
+
+test('--http PORT serves Streamable HTTP on 127.0.0.1 to the SDK client; other Host headers are refused', async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BLOB, 'mcp', '--http', String(port)], { cwd: ROOT, env: cleanEnv(env()), stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
+    const client = new Client({ name: 'http-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(toolsFor(false).map((t) => t.name));
+    const got = (await client.callTool({ name: 'get', arguments: { key: `${run}/allowed/a.txt` } })) as CallToolResult;
+    expect(got.structuredContent).toMatchObject({ content: 'inside' });
+    await client.close();
+    // fetch may not set Host (a forbidden header), so a DNS-rebinding page's request is made with node:http.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    });
+    expect(status).toBe(403);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function cleanEnv(e: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...e })) if (v !== undefined) out[k] = v;
+  return out;
+}
