@@ -42,7 +42,14 @@ const scenario: BenchScenario = {
     try {
       const packed = spawnSync(process.execPath, [join(ROOT, 'tools', 'pack-cli.mjs'), '--pack', work, '--sea', join(work, 'sea')], { encoding: 'utf8' });
       if (packed.status !== 0) throw new Error(`pack-cli failed: ${packed.stderr}`);
-      const info = JSON.parse(packed.stdout.trim().split('\n').pop()!) as { version: string; tarball: string; size: number; unpackedSize: number; sea: { bytes: number } };
+      const info = JSON.parse(packed.stdout.trim().split('\n').pop()!) as {
+        version: string;
+        tarball: string;
+        size: number;
+        unpackedSize: number;
+        sea: { bytes: number };
+        startup: Record<string, { bytes: number }>;
+      };
       const prefix = join(work, 'prefix');
       const inst = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--cache', join(work, 'cache'), '--offline', '--no-audit', '--no-fund', info.tarball], { encoding: 'utf8' });
       if (inst.status !== 0) throw new Error(`npm install failed: ${inst.stderr}`);
@@ -62,6 +69,8 @@ const scenario: BenchScenario = {
         dependencies: readdirSync(join(prefix, 'lib', 'node_modules')),
         startupMs: { nodeFloor, blobHelp, kvstoreHelp: kvHelp, blobVersion, seaBlobHelp: seaHelp },
         blobHelpOverNodeFloorMs: Math.round((blobHelp - nodeFloor) * 10) / 10,
+        /** Bytes of bundle each command parses before it runs anything (its static import closure). */
+        startupBundleBytes: { blob: info.startup.blob?.bytes, kvstore: info.startup.kvstore?.bytes },
         seaBytes: info.sea.bytes,
         runs: n,
       };
