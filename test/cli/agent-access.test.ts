@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -146,10 +146,17 @@ describe('agent alice on the local copy with enforcement on (issue 15 acceptance
     expect(r.stderr).toContain('agent "alice", session "s1"');
   });
 
-  test('the session was assumed once and cached privately (0600), keyed by role, agent and session', () => {
+  test('the session is cached privately (0600), one file per role, agent and session, and reused by the next command', async () => {
     const dir = join(cache, 'agent-blob', 'sessions');
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    expect(statSync(join(dir, files[0] as string)).mode & 0o777).toBe(0o600);
+    const file = join(dir, files[0] as string);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const keyId = () => (JSON.parse(readFileSync(file, 'utf8')) as { credentials: { accessKeyId: string } }).credentials.accessKeyId;
+    const before = keyId();
+    const r = await blob([...AS, 'whoami'], { env: env() });
+    expect(r.code).toBe(0);
+    expect(keyId()).toBe(before);
+    expect(readdirSync(dir)).toHaveLength(1);
   });
 });

@@ -22,9 +22,10 @@ export async function credentials(ctx: BlobContext, flags: { duration?: string; 
     throw new CliError(`--duration ${flags.duration} is outside 15m..12h`, EXIT.USAGE, 'STS issues sessions of 15 minutes to 12 hours (at most the role\'s maximum session duration)');
   }
   const env = assertEnvironmentName(g.env as string);
-  const region = g.region ?? (await ctx.env()).region;
+  // No environment lookup first: it would already sign as the agent (an extra STS call). The role
+  // ARN is read in --region, else AWS_REGION, else the environment's primary region.
   const s = await assumeAgent(env, { agent: g.as, ...(g.session ? { session: g.session } : {}) }, {
-    region,
+    ...(g.region ? { region: g.region } : {}),
     ...(g.endpoint ? { endpoint: g.endpoint } : {}),
     durationSeconds: seconds,
     fresh: true,
