@@ -9,6 +9,7 @@ import { CliError, EXIT } from '../../shared/cli-errors';
 import { copyObject } from '../transfer/copy';
 import { stripQuotes } from '../transfer/hash';
 import { printJson } from '../../shared/output';
+import { runInterruptible } from '../../shared/interrupt';
 import { parseTags } from '../args';
 import { parseRestoreHeader, RestoreStatus } from '../archive';
 import { BlobContext, uri } from '../context';
@@ -77,16 +78,22 @@ export interface CopyResult {
 }
 
 export async function copy(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags): Promise<void> {
-  await printJson(await copyVersion(ctx, src, dst, flags));
+  const result = await runInterruptible({
+    work: (interrupt) => copyVersion(ctx, src, dst, flags, interrupt.signal),
+    // A multipart copy is aborted; a single CopyObject already sent may still finish on the server.
+    describe: () => `copy to ${dst} stopped; a multipart copy was aborted, a single-request copy may still complete (check with blob head ${dst})`,
+    completed: (r) => `${r.uri} was completely copied (version ${r.version_id ?? 'null'})`,
+  });
+  await printJson(result);
 }
 
 /** Server-side copy of SRC (or one of its versions) to DST, metadata and tags kept. */
-export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags): Promise<CopyResult> {
+export async function copyVersion(ctx: BlobContext, src: string, dst: string, flags: { versionId?: string } & ConditionFlags, signal?: AbortSignal): Promise<CopyResult> {
   const conditions = parseConditions(flags);
   const from = await ctx.object(src, flags.versionId);
   const to = refuseVersion(await ctx.object(dst), dst, 'the copy destination');
   const s3 = await ctx.s3();
-  const res = await copyObject(s3, from, to, { conditions }).catch(async (err: unknown) => {
+  const res = await copyObject(s3, from, to, { conditions, ...(signal ? { signal } : {}) }).catch(async (err: unknown) => {
     throw isConditionFailure(err, conditions) ? await conditionError(s3, to, `copy ${uri(to)}`, conditions, err) : err;
   });
   return {

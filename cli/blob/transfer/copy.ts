@@ -34,9 +34,11 @@ export async function copyObject(
   s3: S3Client,
   src: CopyLocation,
   dst: { bucket: string; key: string },
-  opts: { singleCopyLimit?: number; concurrency?: number; conditions?: { IfMatch?: string; IfNoneMatch?: string } } = {},
+  opts: { singleCopyLimit?: number; concurrency?: number; conditions?: { IfMatch?: string; IfNoneMatch?: string }; signal?: AbortSignal } = {},
 ): Promise<{ size: number; etag?: string; versionId?: string; parts: number }> {
-  const head = await s3.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }));
+  // SIGINT/SIGTERM abort every request but AbortMultipartUpload, which must still run.
+  const sig = { abortSignal: opts.signal };
+  const head = await s3.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }), sig);
   // An archived source fails CopyObject with a bare ObjectNotInActiveTierError; name its class up front.
   assertReadable(head);
   const size = head.ContentLength ?? 0;
@@ -45,10 +47,11 @@ export async function copyObject(
   if (size <= (opts.singleCopyLimit ?? SINGLE_COPY_LIMIT)) {
     const res = await s3.send(
       new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource(src), MetadataDirective: 'COPY', TaggingDirective: 'COPY', ...when }),
+      sig,
     );
     return { size, etag: res.CopyObjectResult?.ETag, versionId: res.VersionId, parts: 1 };
   }
-  const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }));
+  const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) }), sig);
   const tagging = new URLSearchParams((tags.TagSet ?? []).map((t): [string, string] => [t.Key ?? '', t.Value ?? ''])).toString();
   const created = await s3.send(
     new CreateMultipartUploadCommand({
@@ -59,6 +62,7 @@ export async function copyObject(
       ...(head.StorageClass ? { StorageClass: head.StorageClass } : {}),
       ...(tagging ? { Tagging: tagging } : {}),
     }),
+    sig,
   );
   const uploadId = created.UploadId!;
   try {
@@ -74,10 +78,11 @@ export async function copyObject(
           CopySourceRange: `bytes=${r.start}-${r.end}`,
           ...(head.ETag && !src.versionId ? { CopySourceIfMatch: head.ETag } : {}),
         }),
+        sig,
       );
       return { PartNumber: r.partNumber, ETag: res.CopyPartResult?.ETag };
     });
-    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId, MultipartUpload: { Parts: parts }, ...when }));
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId, MultipartUpload: { Parts: parts }, ...when }), sig);
     return { size, etag: done.ETag, versionId: done.VersionId, parts: parts.length };
   } catch (err) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId })).catch(() => undefined);
