@@ -9,13 +9,6 @@ import { headObject, isUnreadable, kvstore, metrics, notifyOnce, objectEventHand
 import { recordRejection } from './shared/rejection';
 
 /**
- * Scenario 3: records a deployed artifact version. latest-version/latest-commit move only forward
- * in event order (a late or replayed older event cannot regress them); total-deploys counts each
- * object version once; the rollback reference names the exact object version, so a download link
- * can be minted whenever one is needed (tools/rollback-link.ts) instead of storing a URL that
- * expires.
- */
-/**
  * A rejection is recorded where a user looks, not only logged: the kvstore record
  * deployment/rejected/<file>@<version> holds the reason and the object key, and artifacts.rejected
  * is published once for it. Nothing of the deployment state changes.
@@ -32,6 +25,13 @@ async function reject(identity: ObjectIdentity, reason: string): Promise<{ rejec
   return { rejected: reason };
 }
 
+/**
+ * Scenario 3: records a deployed artifact version. latest-version/latest-commit move only forward
+ * in event order (a late or replayed older event cannot regress them); total-deploys counts each
+ * object version once; the rollback reference names the exact object version, so a download link
+ * can be minted whenever one is needed (tools/rollback-link.ts) instead of storing a URL that
+ * expires.
+ */
 export const handler = objectEventHandler(ARTIFACTS.handler, async ({ identity, event }) => {
   const artifact = parseArtifactKey(identity.key);
   if (!artifact) {

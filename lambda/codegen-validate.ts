@@ -22,7 +22,7 @@ import { publishOnce, setIfNewer } from './shared/exactly-once';
 import { identityKey } from '../core/s3-events';
 import type { KvValue } from '../core/kvstore';
 import { recordRejection } from './shared/rejection';
-import { clients, kvstore, logger, metricName, metrics, objectEventHandler, openObject, publish, readBounded } from './shared/kit';
+import { clients, isUnreadable, kvstore, logger, metricName, metrics, objectEventHandler, openObject, publish, readBounded } from './shared/kit';
 
 /**
  * Scenario 1: validates each component uploaded under codegen/session-<id>/ and, once the
@@ -42,10 +42,18 @@ export const handler = objectEventHandler(CODEGEN.handler, async ({ identity, ev
   const kv = kvstore();
   // Never read more than the bound: one byte over it is enough to know the file is too large.
   const readable = identity.size === undefined || (identity.size > 0 && identity.size <= MAX_COMPONENT_BYTES);
-  const bytes = readable ? await readBounded((await openObject(identity, `bytes=0-${MAX_COMPONENT_BYTES}`)).body, MAX_COMPONENT_BYTES + 1) : Buffer.alloc(0);
-  const tooLong = mergedKeyProblem(target);
-  const checked = tooLong
-    ? { file: target.file, size: identity.size ?? bytes.length, status: 'invalid' as const, parser: 'none', reason: tooLong }
+  let bytes: Buffer = Buffer.alloc(0);
+  // A version deleted or archived before this read is an invalid component with that reason, not a dead letter.
+  let unreadable: string | undefined;
+  try {
+    if (readable) bytes = await readBounded((await openObject(identity, `bytes=0-${MAX_COMPONENT_BYTES}`)).body, MAX_COMPONENT_BYTES + 1);
+  } catch (err) {
+    if (!isUnreadable(err)) throw err;
+    unreadable = err.message;
+  }
+  const problem = unreadable ?? mergedKeyProblem(target);
+  const checked = problem
+    ? { file: target.file, size: identity.size ?? bytes.length, status: 'invalid' as const, parser: 'none', reason: problem }
     : validateComponent(target.file, bytes, Math.max(identity.size ?? 0, bytes.length));
   const status: ComponentStatus = {
     ...checked,

@@ -87,19 +87,28 @@ export const handler = objectEventHandler(DATASETS_VERIFY.handler, async ({ iden
   const expected = expectedFromMetadata(head.Metadata);
   const counting = rowCountingFor(dataset.file);
   const size = Number(head.ContentLength ?? identity.size ?? 0);
-  let unverifiable = await formatProblem(identity, counting, size);
-  let measured: Measured = await measureStream((await openObject(identity)).body, unverifiable || counting === 'parquet' ? 'none' : counting).catch(async (err: Error & { code?: unknown }) => {
-    // csv-parse refuses what is not CSV (an unclosed quote across the file): the content contradicts the name.
-    if (typeof err.code !== 'string' || !err.code.startsWith('CSV_')) throw err;
-    unverifiable = `not readable as ${counting}: ${err.message}`;
-    return measureStream((await openObject(identity)).body, 'none');
-  });
-  if (counting === 'parquet' && !unverifiable) {
-    try {
-      measured = { ...measured, rows: await parquetRows(identity, size) };
-    } catch (err) {
-      unverifiable = `parquet footer unreadable: ${(err as Error).message}`;
+  let unverifiable: string | undefined;
+  let measured: Measured;
+  try {
+    unverifiable = await formatProblem(identity, counting, size);
+    measured = await measureStream((await openObject(identity)).body, unverifiable || counting === 'parquet' ? 'none' : counting).catch(async (err: Error & { code?: unknown }) => {
+      // csv-parse refuses what is not CSV (an unclosed quote across the file): the content contradicts the name.
+      if (typeof err.code !== 'string' || !err.code.startsWith('CSV_')) throw err;
+      unverifiable = `not readable as ${counting}: ${err.message}`;
+      return measureStream((await openObject(identity)).body, 'none');
+    });
+    if (counting === 'parquet' && !unverifiable) {
+      try {
+        measured = { ...measured, rows: await parquetRows(identity, size) };
+      } catch (err) {
+        if (isUnreadable(err)) throw err;
+        unverifiable = `parquet footer unreadable: ${(err as Error).message}`;
+      }
     }
+  } catch (err) {
+    // Deleted or archived between the HEAD and the reads.
+    if (!isUnreadable(err)) throw err;
+    return reject(err.message);
   }
   const verdict: { status: DatasetStatus; problems: string[] } = unverifiable ? { status: 'unverifiable', problems: [unverifiable] } : compareDataset(expected, measured);
   const record = {

@@ -67,4 +67,31 @@ export const DELETED_CASES: readonly CorpusCase[] = [
       notifications: [{ event: 'datasets.rejected', body: { objectKey: 'datasets/v0.0.1/gone.csv', reason: /is gone/ } }],
     },
   },
+  {
+    id: 'deleted-version-codegen',
+    handler: 'codegen-validate',
+    input: 'codegen component version deleted before validation: invalid with the reason, recorded and notified',
+    objects: [{ key: 'codegen/session-corpus-gone/api.py', body: { text: 'x = 1\n' }, then: 'delete-version' }],
+    event: { created: true },
+    expected: {
+      kind: 'recorded',
+      result: { status: 'invalid' },
+      kv: { 'codegen/session-corpus-gone/api.py': { status: 'invalid', reason: /is gone/ } },
+      notifications: [{ event: 'codegen.rejected', body: { objectKey: 'codegen/session-corpus-gone/api.py', reason: /is gone/ } }],
+    },
+  },
+  {
+    id: 'deleted-version-artifact',
+    handler: 'artifacts-deploy',
+    input: 'artifact version deleted before its metadata was read: rejected, recorded and notified, not dead-lettered',
+    objects: [{ key: 'artifacts/v7.9.0/gone.zip', body: { text: 'zip' }, metadata: { version: 'v7.9.0', commit: 'abc' }, then: 'delete-version' }],
+    event: { created: true },
+    expected: {
+      kind: 'recorded',
+      result: { rejected: /is gone/ },
+      kvListed: { 'deployment/rejected/v7.9.0/gone.zip@': { status: 'rejected', reason: /is gone/, notified: true } },
+      kvAbsent: ['deployment/rollback-v7.9.0'],
+      notifications: [{ event: 'artifacts.rejected' }],
+    },
+  },
 ];
