@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 /**
@@ -121,4 +121,11 @@ export const mibPerSecond = (bytes: number, seconds: number): number => Math.rou
 /** The machine's load when a run starts (`uptime`'s averages): benchmarks on a busy machine say so. */
 export function load(): { loadAverage: number[]; cpus: number } {
   return { loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), cpus: cpus().length };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
