@@ -97,6 +97,10 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
   let next = 0;
   const skipped: Array<{ key: string; reason: string }> = [];
   let skippedCount = 0;
+  const note = (key: string, reason: string) => {
+    skippedCount++;
+    if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ key, reason });
+  };
   // A file that cannot be read is not the hour's failure: it is skipped with its reason, and the
   // skip recorded and notified below (a retry would not bring a deleted or archived file back).
   const open = async (key: string): Promise<Readable | undefined> => {
@@ -104,8 +108,7 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
       return engine === 'select' ? await selectErrors(bucket, key) : (await openObject({ bucket, key })).body;
     } catch (err) {
       if (!isUnreadable(err) && (err as Error).name !== 'InvalidObjectState' && (err as Error).name !== 'NoSuchKey') throw err;
-      skippedCount++;
-      if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ key, reason: (err as Error).message });
+      note(key, (err as Error).message);
       return undefined;
     }
   };
@@ -117,6 +120,7 @@ export async function handler(raw: unknown, context?: Context): Promise<Record<s
       if (!source) continue;
       const counts = await filterErrors(source, (record: LogRecord) => writer.push({ agent: agentOf(key), ...record, source: key }));
       lines += counts.lines;
+      if (counts.binaryLines) note(key, `${counts.binaryLines} of ${counts.lines} line(s) hold binary content (NUL bytes) and were not analysed`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));

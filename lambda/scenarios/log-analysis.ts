@@ -71,14 +71,20 @@ export function errorRecord(line: string): LogRecord | undefined {
 export interface FilterCounts {
   lines: number;
   errors: number;
+  /** Lines with NUL bytes: binary content in a .log, not analysed (the handler reports the file). */
+  binaryLines: number;
 }
 
 /** Streams lines from `input` (bounded by the longest line) and calls `onError` for each ERROR. */
 export async function filterErrors(input: Readable, onError: (record: LogRecord) => Promise<void> | void): Promise<FilterCounts> {
-  const counts: FilterCounts = { lines: 0, errors: 0 };
+  const counts: FilterCounts = { lines: 0, errors: 0, binaryLines: 0 };
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     counts.lines++;
+    if (line.includes('\u0000')) {
+      counts.binaryLines++;
+      continue;
+    }
     const record = errorRecord(line);
     if (record) {
       counts.errors++;

@@ -78,7 +78,7 @@ describe('log analysis', () => {
     const writer = new JsonArrayWriter(sink);
     const counts = await filterErrors(Readable.from(chunks), (r) => writer.push(r));
     writer.end();
-    expect(counts).toEqual({ lines: 3, errors: 2 });
+    expect(counts).toEqual({ lines: 3, errors: 2, binaryLines: 0 });
     expect(JSON.parse(out)).toEqual([{ level: 'ERROR', msg: 'b' }, { level: 'ERROR', msg: 'c' }]);
   });
 });

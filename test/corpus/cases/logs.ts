@@ -1,5 +1,6 @@
 /** The bad-input corpus: logs that are not JSON; logs that cannot be read (skipped, recorded, notified). */
 import type { CorpusCase } from './types';
+import { BINARY_PNG } from './samples';
 
 export const LOG_CASES: readonly CorpusCase[] = [
   {
@@ -50,6 +51,23 @@ export const LOG_CASES: readonly CorpusCase[] = [
       s3Json: { 'analytics/errors-2031-01-03-01.json': [{ msg: 'odd key', source: 'logs/2031-01-03-01/agent\r\u0001-2.log' }] },
       kv: { 'alert/logs-skipped-2031-01-03-01': { skippedCount: 1, skipped: [{ key: 'logs/2031-01-03-01/agent-1.log', reason: /archived \(GLACIER\)/ }], notified: true } },
       notifications: [{ event: 'logs.skipped', body: { hour: '2031-01-03-01', skippedCount: 1 } }],
+    },
+  },
+  {
+    id: 'logs-binary-content',
+    handler: 'logs-analyze',
+    input: 'a .log that is binary (a PNG): its lines are not analysed as text, and the file is reported, not silently counted',
+    objects: [
+      { key: 'logs/2031-01-03-02/agent-3.log', body: { hex: BINARY_PNG } },
+      { key: 'logs/2031-01-03-02/agent-4.log', body: { text: '{"level":"ERROR","msg":"real"}\n' } },
+    ],
+    event: { scheduled: { hour: '2031-01-03-02' } },
+    expected: {
+      kind: 'recorded',
+      result: { files: 2, errors: 1, skipped: 1, skipNotice: 'published' },
+      s3Json: { 'analytics/errors-2031-01-03-02.json': [{ msg: 'real', source: 'logs/2031-01-03-02/agent-4.log' }] },
+      kv: { 'alert/logs-skipped-2031-01-03-02': { skippedCount: 1, skipped: [{ key: 'logs/2031-01-03-02/agent-3.log', reason: /binary content \(NUL bytes\)/ }] } },
+      notifications: [{ event: 'logs.skipped', body: { skipped: [{ key: 'logs/2031-01-03-02/agent-3.log', reason: /binary/ }] } }],
     },
   },
 ];
