@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { CliError, EXIT, ExitCode } from '../shared/cli-errors';
 import { toCliError } from '../shared/errors';
+import { explainDenied } from '../shared/agent-identity';
 import { toKvCliError } from '../kvstore/errors';
 import { ArgumentsError, Tool, ToolServices } from './tool';
 import { copyTool, deleteTool, headTool, presignTool, putTool, versionsTool } from './tools/objects';
@@ -102,6 +103,10 @@ export async function callTool(tools: readonly Tool[], name: string, args: unkno
     return { structuredContent: structured, content: [{ type: 'text', text: JSON.stringify(structured, null, 2) }] };
   } catch (err) {
     if (process.env.BLOB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return errorResult(asCliError(err, tool, tool.subjectOf(args)));
+    // With --as, a denial names the agent and its workspaces, as the CLIs' own errors do.
+    const { as, session } = services.blob.options;
+    const who = as ? { agent: as, ...(session ? { session } : {}) } : undefined;
+    const subject = tool.subjectOf(args);
+    return errorResult(explainDenied(asCliError(err, tool, subject), who, subject));
   }
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { toolsFor } from '../../cli/mcp/registry';
 import { useLocalStack } from '../support/local-stack';
 import { BLOB, ensureBlobBuilt, ROOT } from '../cli/blob-harness';
+import { AGENT_CASES, ALICE, AgentCase, SEEDED_KEYS } from '../support/agent-cases';
 import { connect, McpSession } from './mcp-client';
 import { RawMcpClient } from './raw-client';
 
@@ -173,3 +174,28 @@ function cleanEnv(e: Record<string, string | undefined>): Record<string, string>
   for (const [k, v] of Object.entries({ ...process.env, ...e })) if (v !== undefined) out[k] = v;
   return out;
 }
+
+test('--as alice --session s1: the scoped identity applies to every tool, row by row as in the agent case table', async () => {
+  for (const key of SEEDED_KEYS) await full.ok('put', { key, content: `seeded ${key}\n` });
+  const cache = mkdtempSync(join(tmpdir(), 'agent-cache-'));
+  const alice = await open(['--env', 'dev', '--as', ALICE.agent, '--session', ALICE.session], { BLOB_BUCKET: undefined, XDG_CACHE_HOME: cache });
+  const outcome = async (c: AgentCase): Promise<string> => {
+    const args: Record<string, Record<string, unknown>> = {
+      get: { key: c.target },
+      put: { key: c.target, content: `written by alice: ${c.label}` },
+      delete: { key: c.target },
+      list: { prefix: c.target || `s3://${stack().outputs.bucket}/` },
+      'kv-get': { key: c.target },
+      'kv-set': { key: c.target, value: 'alice' },
+    };
+    const tool = { get: 'get', put: 'put', delete: 'delete', list: 'list', 'kv-get': 'kv_get', 'kv-set': 'kv_set' }[c.op];
+    const r = await alice.call(tool, args[c.op]);
+    const text = r.content.map((x) => (x.type === 'text' ? x.text : '')).join('');
+    // A kvstore key never set is NOT_FOUND: allowed, it only does not exist yet.
+    if (!r.isError || /\[exit 5 NOT_FOUND\]/.test(text)) return 'allowed';
+    return /\[as agent "alice", session "s1"\].*\[exit 4 AUTH\]/.test(text) ? 'denied' : text;
+  };
+  const rows: Array<[string, string]> = [];
+  for (const c of AGENT_CASES) rows.push([c.label, await outcome(c)]);
+  expect(rows).toEqual(AGENT_CASES.map((c) => [c.label, c.allowed ? 'allowed' : 'denied']));
+}, 90_000);
