@@ -28,7 +28,7 @@ test('put --if-none-match "*" creates once; the second exits 6 with the current 
   expect(second.stderr.trim().split('\n')).toHaveLength(1);
   expect(second.stderr).toContain(`current ETag ${etagOf(first)}`);
   expect((await cli(['get', k, '-'])).stdout).toBe('one');
-});
+}, 300_000);
 
 test('put --if-match is a compare-and-swap: a stale ETag exits 6, the current one replaces', async () => {
   const k = key('cas');
@@ -41,7 +41,7 @@ test('put --if-match is a compare-and-swap: a stale ETag exits 6, the current on
   const missing = await cli(['put', '-', key('absent'), '--if-match', v1], 'x');
   expect(missing.code).toBe(6);
   expect(missing.stderr).toContain('the object does not exist');
-});
+}, 300_000);
 
 test('the conditions hold on multipart uploads (checked at CompleteMultipartUpload)', async () => {
   const k = key('multipart');
@@ -55,7 +55,7 @@ test('the conditions hold on multipart uploads (checked at CompleteMultipartUplo
   expect(stale.code).toBe(6);
   expect(stale.stderr).toContain(`current ETag ${etagOf(made)}`);
   expect((await cli(['put', file, k, '--if-match', etagOf(made)])).code).toBe(0);
-}, 60_000);
+}, 300_000);
 
 test('copy honours --if-none-match / --if-match on the destination; delete honours --if-match', async () => {
   const src = key('src');
@@ -73,12 +73,12 @@ test('copy honours --if-none-match / --if-match on the destination; delete honou
   expect((await cli(['get', dst, '-'])).stdout).toBe('source');
   expect((await cli(['delete', dst, '--if-match', etagOf(copied)])).code).toBe(0);
   expect((await cli(['get', dst, '-'])).code).toBe(5);
-});
+}, 300_000);
 
 test('bad condition flags are usage errors (exit 2)', async () => {
   expect((await cli(['put', '-', key('x'), '--if-none-match', 'abc'], 'x')).code).toBe(2);
   expect((await cli(['put', '-', key('x'), '--if-none-match', '*', '--if-match', 'abc'], 'x')).code).toBe(2);
-});
+}, 300_000);
 
 test('ten processes racing put --if-none-match "*" on one key: exactly one wins, nine exit 6', async () => {
   const k = key('race');
@@ -87,7 +87,7 @@ test('ten processes racing put --if-none-match "*" on one key: exactly one wins,
   expect(codes).toEqual([0, 6, 6, 6, 6, 6, 6, 6, 6, 6]);
   const winner = results.findIndex((r) => r.code === 0);
   expect((await cli(['get', k, '-'])).stdout).toBe(`writer ${winner}`);
-}, 120_000);
+}, 300_000);
 
 test('ten processes incrementing a JSON counter by compare-and-swap loops lose no increment', async () => {
   const k = key('counter');
