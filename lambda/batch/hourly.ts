@@ -198,9 +198,14 @@ export async function runHourlyBatch(deps: BatchDeps, hour: string): Promise<Bat
     const versionId = current?.versionId ?? 'gone';
     const marker = keys.once('batch', hour, 'done', `${key}#${versionId}`);
     let result = (await kv.get(marker))?.value as ObjectResult | undefined;
-    if (!result) {
-      result = current ? await analyse(deps, key, current) : { key, versionId, status: 'skipped', bytes: 0, reason: 'gone between the listing and the read (deleted meanwhile)' };
-      await recordOnce(kv, marker, JSON.parse(JSON.stringify(result)) as KvValue, versionId);
+    // A skipped object is tried again on a rerun (restored from GLACIER meanwhile, say); its marker
+    // then holds the new result. The summary is recomputed from markers, so nothing counts twice.
+    if (!result || result.status === 'skipped') {
+      const fresh = current ? await analyse(deps, key, current) : { key, versionId, status: 'skipped' as const, bytes: 0, reason: 'gone between the listing and the read (deleted meanwhile)' };
+      const value = JSON.parse(JSON.stringify(fresh)) as KvValue;
+      if (!result) await recordOnce(kv, marker, value, versionId);
+      else if (JSON.stringify(fresh) !== JSON.stringify(result)) await kv.set(marker, value);
+      result = fresh;
     }
     // Failed originals stay for a person to fix; succeeded ones go once their result is stored,
     // and only if nobody uploaded a newer version meanwhile.

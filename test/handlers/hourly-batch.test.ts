@@ -113,4 +113,8 @@ test('objects it cannot analyse are skipped with the reason, counted, and kept: 
   // The skipped big object is not deleted as if processed; the analysed one is.
   expect(await currentKeys(`uploads/${hour}/`)).toEqual([`uploads/${hour}/big.log`]);
   expect((await fx.kv.get(`batch/processed-${hour}`))?.value).toEqual(JSON.parse(JSON.stringify(summary)));
+  // A rerun tries skipped objects again (the cause may be gone, e.g. restored): now analysed, counted once, removed.
+  const rerun = await runHourlyBatch({ s3: fx.s3, kv: fx.kv, bucket: fx.bucket, maxObjectBytes: 1024 }, hour);
+  expect(rerun).toMatchObject({ objects: 3, succeeded: 2, skipped: 1, rows: 1, bytes: 4 + 64 });
+  expect(await currentKeys(`uploads/${hour}/`)).toEqual([]);
 });
