@@ -17,14 +17,14 @@ export interface AgentCase {
 
 export const ALICE = { agent: 'alice', session: 's1' } as const;
 
-/** Objects the e2e suite seeds (as the administrator) before alice runs, so reads can succeed. */
-export const SEEDED_KEYS = ['agents/alice/notes.txt', 'agents/bob/notes.txt', 'datasets/v1/train.csv', 'shared/board.txt', 'codegen/session-s1/api.py', 'codegen/session-s2/api.py', 'logs/2026-01-01-00/agent-1.log'];
+/** Objects the e2e suite seeds (as the administrator) before alice runs, so reads can succeed. No two rows touch one key, so the rows may run in any order. */
+export const SEEDED_KEYS = ['agents/alice/notes.txt', 'agents/alice/old.txt', 'agents/bob/notes.txt', 'datasets/v1/train.csv', 'shared/board.txt', 'codegen/session-s1/api.py', 'codegen/session-s2/api.py', 'logs/2026-01-01-00/agent-1.log'];
 
 export const AGENT_CASES: readonly AgentCase[] = [
   // her own workspace: everything
   { label: 'reads her workspace', op: 'get', target: 'agents/alice/notes.txt', allowed: true },
   { label: 'writes her workspace', op: 'put', target: 'agents/alice/out/result.json', allowed: true },
-  { label: 'deletes in her workspace', op: 'delete', target: 'agents/alice/notes.txt', allowed: true },
+  { label: 'deletes in her workspace', op: 'delete', target: 'agents/alice/old.txt', allowed: true },
   { label: 'lists her workspace', op: 'list', target: 'agents/alice/', allowed: true },
   // her session's workspace, shared with the other agents of session s1
   { label: 'reads her session workspace', op: 'get', target: 'codegen/session-s1/api.py', allowed: true },
