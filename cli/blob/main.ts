@@ -240,6 +240,7 @@ function build(): Command {
     .option('--read-only', 'list only the tools that write nothing')
     .option('--allow-prefix <prefix>', 'refuse every key outside this prefix (repeatable); kvstore closes unless --allow-kv-prefix', collect)
     .option('--allow-kv-prefix <prefix>', 'refuse kvstore keys, locks and queues outside this prefix (repeatable)', collect)
+    .option('--allow-dir <dir>', 'put (path), put_dir and get_dir only inside this local directory (repeatable; closed with --allow-prefix unless given)', collect)
     .option('--table <name>', 'kvstore table (default: the environment\'s)')
     .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:PORT instead of stdio')
     .action(act(async (flags, cmd: Command) => (await import('../mcp/server')).serveMcp(cmd, flags)));

@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { CliError, EXIT } from '../shared/cli-errors';
 import type { BlobContext } from '../blob/context';
 
@@ -10,6 +12,8 @@ import type { BlobContext } from '../blob/context';
 export interface ScopeOptions {
   readonly allowPrefixes: readonly string[];
   readonly allowKvPrefixes: readonly string[];
+  /** --allow-dir: the local directories put (path), put_dir and get_dir may read or write. */
+  readonly allowDirs: readonly string[];
 }
 
 interface Allowed {
@@ -45,6 +49,27 @@ export class Scope {
       `s3://${loc.bucket}/${loc.key} is outside the allowed prefixes`,
       EXIT.AUTH,
       `this server was started with --allow-prefix ${this.options.allowPrefixes.join(', ')}; use a key under one of them`,
+    );
+  }
+
+  /**
+   * A local path put, put_dir or get_dir would read or write. Open (as for the CLI) unless --allow-dir
+   * is given; with --allow-prefix and no --allow-dir, closed, so a scoped agent cannot copy arbitrary
+   * local files into storage. Symlinks are resolved where the path exists.
+   */
+  async checkLocal(path: string): Promise<void> {
+    const dirs = this.options.allowDirs;
+    if (!dirs.length && !this.restricted) return;
+    const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
+    const target = await real(resolve(path));
+    for (const d of dirs) {
+      const dir = await real(resolve(d));
+      if (target === dir || target.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return;
+    }
+    throw new CliError(
+      `local path ${target} is outside the allowed directories`,
+      EXIT.AUTH,
+      dirs.length ? `allowed: ${dirs.join(', ')}` : 'this server was started with --allow-prefix and no --allow-dir, so local files are closed',
     );
   }
 

@@ -31,6 +31,7 @@ export interface McpFlags {
   readOnly?: boolean;
   allowPrefix?: string[];
   allowKvPrefix?: string[];
+  allowDir?: string[];
   table?: string;
   http?: string;
 }
@@ -65,7 +66,7 @@ export function servicesFor(cmd: Command, flags: McpFlags): ToolServices & { clo
   const options = globalOptions(cmd);
   const blob = new BlobContext(options);
   const kv = new KvContext({ ...options, ...(flags.table ? { table: flags.table } : {}) });
-  const scope = new Scope(blob, { allowPrefixes: flags.allowPrefix ?? [], allowKvPrefixes: flags.allowKvPrefix ?? [] });
+  const scope = new Scope(blob, { allowPrefixes: flags.allowPrefix ?? [], allowKvPrefixes: flags.allowKvPrefix ?? [], allowDirs: flags.allowDir ?? [] });
   return { blob, kv, scope, readOnly: !!flags.readOnly, close: () => kv.close() };
 }
 

@@ -5,7 +5,7 @@ import { createServer, AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolsFor } from '../../cli/mcp/registry';
@@ -199,3 +199,22 @@ test('--as alice --session s1: the scoped identity applies to every tool, row by
   for (const c of AGENT_CASES) rows.push([c.label, await outcome(c)]);
   expect(rows).toEqual(AGENT_CASES.map((c) => [c.label, c.allowed ? 'allowed' : 'denied']));
 }, 90_000);
+
+test('--allow-dir confines put (path), put_dir and get_dir to local directories; --allow-prefix alone closes local files', async () => {
+  const inside = mkdtempSync(join(tmpdir(), 'mcp-allowed-'));
+  const outside = mkdtempSync(join(tmpdir(), 'mcp-outside-'));
+  writeFileSync(join(inside, 'ok.txt'), 'ok');
+  writeFileSync(join(outside, 'secret.txt'), 'secret');
+  symlinkSync(join(outside, 'secret.txt'), join(inside, 'link.txt'));
+  const local = /outside the allowed directories.*\[exit 4 AUTH\]/;
+  const dirs = await open(['--allow-prefix', `${run}/allowed/`, '--allow-dir', inside]);
+  expect(await dirs.ok('put', { key: `${run}/allowed/ok.txt`, path: join(inside, 'ok.txt') })).toMatchObject({ size: 2 });
+  expect(await dirs.fails('put', { key: `${run}/allowed/secret.txt`, path: join(outside, 'secret.txt') })).toMatch(local);
+  expect(await dirs.fails('put', { key: `${run}/allowed/secret.txt`, path: join(inside, 'link.txt') })).toMatch(local);
+  expect(await dirs.fails('put', { key: `${run}/allowed/secret.txt`, path: join(inside, '..', 'x') })).toMatch(local);
+  expect(await dirs.fails('get_dir', { prefix: `${run}/allowed/`, dir: join(outside, 'copy') })).toMatch(local);
+  expect(await dirs.ok('get_dir', { prefix: `${run}/allowed/`, dir: join(inside, 'copy') })).toMatchObject({ skipped: 0 });
+  const closed = await open(['--allow-prefix', `${run}/allowed/`]);
+  expect(await closed.fails('put', { key: `${run}/allowed/ok.txt`, path: join(inside, 'ok.txt') })).toMatch(/local files are closed/);
+  expect(await full.fails('head', { key: `${run}/allowed/secret.txt` })).toMatch(/NOT_FOUND/);
+});

@@ -24,7 +24,7 @@ test('--read-only keeps exactly the tools the README marks read-only', () => {
 test('the README shows the Claude Code line, a Claude Desktop / mcp.json block and every switch', () => {
   expect(readme).toContain('claude mcp add blob -- npx blob mcp --env dev');
   expect(readme).toMatch(/"mcpServers": \{\s+"blob": \{\s+"command": "npx",\s+"args": \["blob", "mcp"/);
-  for (const flag of ['--read-only', '--allow-prefix P', '--allow-kv-prefix P', '--table NAME', '--http PORT']) expect(readme).toContain(flag);
+  for (const flag of ['--read-only', '--allow-prefix P', '--allow-kv-prefix P', '--allow-dir D', '--table NAME', '--http PORT']) expect(readme).toContain(flag);
 });
 
 test('every tool publishes object JSON Schemas (draft-7) for input and output, and no two tools share a name', () => {

@@ -30,6 +30,7 @@ export const putDirTool: Tool = defineTool({
   subject: (a) => a.dir,
   async run(a, { blob, scope }) {
     await scope.check(a.prefix);
+    await scope.checkLocal(a.dir);
     return uploadDirectory(blob, a.dir, a.prefix, { concurrency: String(a.concurrency), ...(a.content_type ? { contentType: a.content_type } : {}) });
   },
 });
@@ -47,6 +48,7 @@ export const getDirTool: Tool = defineTool({
   subject: (a) => a.prefix,
   async run(a, { blob, scope }) {
     await scope.check(a.prefix);
+    await scope.checkLocal(a.dir);
     return downloadDirectory(blob, a.prefix, a.dir, { concurrency: String(a.concurrency) });
   },
 });

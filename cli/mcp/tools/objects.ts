@@ -55,6 +55,7 @@ export const putTool: Tool = defineTool({
     const given = [a.content, a.content_base64, a.path].filter((x) => x !== undefined).length;
     if (given !== 1) throw new CliError(`give exactly one of content, content_base64 or path (got ${given})`, EXIT.USAGE, 'content for text, content_base64 for bytes, path for a local file');
     await scope.check(a.key);
+    if (a.path !== undefined) await scope.checkLocal(a.path);
     const flags: PutFlags = {
       ...(a.metadata ? { metadata: Object.entries(a.metadata).map(([k, v]) => `${k}=${v}`) } : {}),
       ...(a.tags ? { tags: Object.entries(a.tags).map(([k, v]) => `${k}=${v}`).join(',') } : {}),
