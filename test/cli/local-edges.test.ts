@@ -32,6 +32,7 @@ describe('resolveTarget: what writing key K to DST means', () => {
 
   test.each([
     ['an absent name', 'new.txt', { kind: 'file', path: 'new.txt' }],
+    ['an absent name in absent directories (created)', 'made/here/new.txt', { kind: 'file', path: 'made/here/new.txt' }],
     ['a regular file (mode kept)', 'file.txt', { kind: 'file', path: 'file.txt', mode: 0o640 }],
     ['a directory', 'd', { kind: 'file', path: join('d', 'name.bin') }],
     ['a directory with a trailing slash', 'd/', { kind: 'file', path: join('d', 'name.bin') }],
@@ -53,10 +54,10 @@ describe('resolveTarget: what writing key K to DST means', () => {
 
   test.each([
     ['a dangling symlink', 'dangling', /is a dangling symlink/],
-    ['a missing directory', 'nope/x', /no such file or directory: .*nope/],
+    ['a directory under /proc', '/proc/nope/x', /pseudo-filesystem/],
     ['a trailing slash on a file', 'file.txt/', /not a directory/],
   ])('%s is refused with exit 7', async (_name, dst, says) => {
-    const err = await resolveTarget(at(dst), 'k').catch((e: unknown) => e);
+    const err = await resolveTarget(dst.startsWith('/') ? dst : at(dst), 'k').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect({ code: (err as CliError).exitCode, message: (err as CliError).message }).toEqual({ code: EXIT.LOCAL_IO, message: expect.stringMatching(says) });
   });

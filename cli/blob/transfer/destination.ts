@@ -1,5 +1,5 @@
 import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
-import { lstat, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Interruptible } from '../../shared/interrupt';
@@ -15,7 +15,8 @@ import { readerWentAway } from '../../shared/write';
  *   - a character/block device or FIFO → opened and written in order, never replaced;
  *   - a symlink → followed: to a regular file, the TARGET is replaced atomically and the link kept;
  *     to a device/FIFO, streamed into; dangling or looping → refused (exit 7);
- *   - a directory (or a path ending in "/") → the object goes inside it under the key's last segment.
+ *   - a directory (or a path ending in "/") → the object goes inside it under the key's last segment;
+ *   - missing parent directories are created (not under /proc or /sys).
  *
  * Nothing here ever unlinks or renames over anything that is not a regular file.
  */
@@ -99,11 +100,16 @@ function special(path: string, st: Stats): Target {
 
 async function newFile(path: string): Promise<Target> {
   const dir = dirname(path);
-  const st = await stat(dir).catch((err: unknown) => {
-    throw localIoError(err, dir);
+  await refusePseudoFs(dir);
+  const st = await stat(dir).catch(async (err: unknown) => {
+    if (errno(err) !== 'ENOENT') throw localIoError(err, dir);
+    // Missing parents are created, as `aws s3 cp` and the seed's `blob get key ./data/file` expect.
+    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw localIoError(e, dir);
+    });
+    return stat(dir);
   });
   if (!st.isDirectory()) throw localIoError({ code: 'ENOTDIR' }, dir);
-  await refusePseudoFs(dir);
   return { kind: 'file', path };
 }
 

@@ -183,11 +183,23 @@ const CASES: LocalCase[] = [
     check: () => expect([readFileSync(p('tree-file', 'sub'), 'utf8'), existsSync(p('tree-file', 'one.txt'))]).toEqual(['keep', false]),
   },
   {
-    name: 'get to a missing destination directory',
-    run: () => b(['get', obj('hello.txt'), 'no-such-dir/out.txt']),
+    name: 'get to a missing destination directory creates it, as aws s3 cp does',
+    run: () => b(['get', obj('hello.txt'), 'new-dir/deeper/out.txt']),
+    exit: 0,
+    stderr: '',
+    check: () => expect(readFileSync(p('new-dir', 'deeper', 'out.txt'), 'utf8')).toBe('hello\n'),
+  },
+  {
+    name: 'get to a destination directory that cannot be created',
+    setup: () => {
+      chmodSync(W, 0o755);
+      mkdirSync(p('sealed'), { mode: 0o755 });
+      if (!isRoot) chmodSync(p('sealed'), 0o555);
+    },
+    run: () => asUnprivileged(['get', obj('hello.txt'), p('sealed', 'sub', 'out.txt')]),
     exit: EXIT.LOCAL_IO,
-    stderr: 'blob: error: no such file or directory: no-such-dir (check that the file, or the destination directory, exists)',
-    check: () => expect(existsSync(p('no-such-dir'))).toBe(false),
+    stderr: `blob: error: permission denied: ${p('sealed', 'sub')} (check the local path and its permissions)`,
+    check: () => expect(readdirSync(p('sealed'))).toEqual([]),
   },
   {
     name: 'get under a path component that is a file',
