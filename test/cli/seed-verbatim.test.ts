@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_DIR } from '../../local/paths';
@@ -55,13 +55,15 @@ function scriptOf(block: SeedBlock): string {
 }
 
 function readInvocations(): Invocation[] {
-  return readdirSync(logDir)
-    .filter((d) => d.startsWith('inv.'))
-    .map((d) => {
-    const at = (f: string) => readFileSync(join(logDir, d, f), 'utf8');
-    const [line, block, program] = at('where').trim().split(' ');
-    return { line: Number(line), block: Number(block), program: program!, args: at('args').split('\0').slice(0, -1), code: Number(at('code')), stderr: at('stderr') };
-  });
+  return readdirSync(logDir).flatMap((lane) =>
+    readdirSync(join(logDir, lane))
+      .filter((d) => d.startsWith('inv.'))
+      .map((d) => {
+        const at = (f: string) => readFileSync(join(logDir, lane, d, f), 'utf8');
+        const [line, block, program] = at('where').trim().split(' ');
+        return { line: Number(line), block: Number(block), program: program!, args: at('args').split('\0').slice(0, -1), code: Number(at('code')), stderr: at('stderr') };
+      }),
+  );
 }
 
 /**
@@ -116,7 +118,9 @@ beforeAll(async () => {
   writeFixtures(work);
   // Enough ERROR lines that the seed's alert branch (more than 100 per hour) runs.
   writeFileSync(join(work, 'app.log'), Array.from({ length: 150 }, (_, i) => JSON.stringify({ level: i % 5 ? 'ERROR' : 'INFO', msg: `m${i}` })).join('\n') + '\n');
-  const env = { ...stack().awsEnv, BLOB_ENV: 'dev', BLOB_BUCKET: undefined, BLOB_STORES: undefined, PATH: `${join(work, '.bin')}:${process.env.PATH ?? ''}` };
+  // SHLVL: node's stdio are sockets, and Debian's bash, seeing a socket on stdin at shell level 0,
+  // takes itself for an rsh/ssh session and reads ~/.bashrc instead of BASH_ENV (the prelude).
+  const env = { ...stack().awsEnv, BLOB_ENV: 'dev', BLOB_BUCKET: undefined, BLOB_STORES: undefined, SHLVL: '1', PATH: `${join(work, '.bin')}:${process.env.PATH ?? ''}` };
   // Objects and keys the seed reads without showing how they were written (written through the stores too).
   const setup = await run(
     'bash',
@@ -136,12 +140,19 @@ kvstore set deployment/rollback-url-v0.9.9 "$(blob presign s3://artifacts/v0.9.9
     { env, cwd: work },
   );
   if (setup.code !== 0) throw new Error(`fixture setup failed: ${setup.stderr}`);
-  for (const block of blocks) {
-    // Line files are per shell pid; a later block's shell could reuse a pid.
-    for (const f of readdirSync(logDir)) if (f.startsWith('line.')) rmSync(join(logDir, f));
-    const r = await run('bash', ['-c', scriptOf(block)], { env: { ...env, BASH_ENV: join(work, '.prelude.sh'), SEED_LOG: logDir, SEED_BLOCK: String(block.firstLine) }, cwd: work });
-    blockResults.set(block.firstLine, r);
-  }
+  // Blocks share nothing a blob/kvstore line's result depends on (each reads what it or the fixtures
+  // wrote), so three lanes run them side by side, each block with its own log directory.
+  const lanes = [0, 1, 2].map((lane) => blocks.filter((_, i) => i % 3 === lane));
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const block of lane) {
+        const log = join(logDir, String(block.firstLine));
+        mkdirSync(log);
+        const r = await run('bash', ['-c', scriptOf(block)], { env: { ...env, BASH_ENV: join(work, '.prelude.sh'), SEED_LOG: log, SEED_BLOCK: String(block.firstLine) }, cwd: work });
+        blockResults.set(block.firstLine, r);
+      }
+    }),
+  );
   invocations = readInvocations();
   ROWS.push(...commands.map(rowFor));
   report(ROWS);
