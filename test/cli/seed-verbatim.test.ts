@@ -148,7 +148,8 @@ kvstore set deployment/rollback-url-v0.9.9 "$(blob presign s3://artifacts/v0.9.9
       for (const block of lane) {
         const log = join(logDir, String(block.firstLine));
         mkdirSync(log);
-        const r = await run('bash', ['-c', scriptOf(block)], { env: { ...env, BASH_ENV: join(work, '.prelude.sh'), SEED_LOG: log, SEED_BLOCK: String(block.firstLine) }, cwd: work });
+        // A block that cannot end (a stand-in missing, so `tail -f` really follows) fails, never hangs.
+        const r = await run('timeout', ['300', 'bash', '-c', scriptOf(block)], { env: { ...env, BASH_ENV: join(work, '.prelude.sh'), SEED_LOG: log, SEED_BLOCK: String(block.firstLine) }, cwd: work });
         blockResults.set(block.firstLine, r);
       }
     }),
