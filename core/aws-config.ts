@@ -1,5 +1,5 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, Logger } from '@smithy/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -18,6 +18,8 @@ export interface ClientOptions {
   readonly maxAttempts?: number;
   /** Instead of the SDK's default chain: the CLIs' `--as AGENT` session (cli/shared/identity.ts). */
   readonly credentials?: () => Promise<AwsCredentialIdentity>;
+  /** Where the SDK's own warnings go; the CLIs silence them (their stderr is one error line). */
+  readonly logger?: Logger;
 }
 
 export interface ResolvedClientConfig {
@@ -29,6 +31,7 @@ export interface ResolvedClientConfig {
   requestHandler: NodeHttpHandler;
   /** Only when ClientOptions.credentials is given; the union keeps callers free to pass static keys. */
   credentials?: AwsCredentialIdentity | (() => Promise<AwsCredentialIdentity>);
+  logger?: Logger;
 }
 
 export function endpointFromEnvironment(service?: string): string | undefined {
@@ -43,6 +46,7 @@ export function clientConfig(options: ClientOptions = {}, service?: string): Res
     ...(options.region ? { region: options.region } : {}),
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
     requestHandler: new NodeHttpHandler({

@@ -48,8 +48,12 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return { ...o, env, ...(as ? { as } : {}), ...(session ? { session } : {}) };
 }
 
+const SILENT_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 export function clientOptions(g: GlobalOptions, extra: Partial<ClientOptions> = {}): ClientOptions {
-  const base = { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}) };
+  // Every CLI client (S3, DynamoDB, SSM, STS) is silent: without a logger the SDK falls back to
+  // console.warn ("An error was encountered in a non-retryable streaming request.") before our line.
+  const base = { ...(g.region ? { region: g.region } : {}), ...(g.endpoint ? { endpoint: g.endpoint } : {}), logger: SILENT_LOGGER };
   // Every client of an --as command signs as the agent session; the role lookup and STS use `base`.
   const credentials = g.as && g.env ? lazyAgentProvider(assertEnvironmentName(g.env), { agent: g.as, ...(g.session ? { session: g.session } : {}) }, base) : undefined;
   return { ...base, ...(credentials ? { credentials } : {}), ...extra };
@@ -73,10 +77,6 @@ export async function s3Client(g: GlobalOptions, maxSockets = 64): Promise<S3Cli
     // every S3-compatible endpoint (and the emulator) accepts; integrity is checked by ETag/MD5.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // stderr carries exactly one error line: without a logger the SDK falls back to console.warn
-    // ("An error was encountered in a non-retryable streaming request.") before our line.
-    logger: SILENT_LOGGER,
   });
 }
 
-const SILENT_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
