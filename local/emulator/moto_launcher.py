@@ -17,7 +17,8 @@ The tests' private moto servers (test/support/moto.ts) use this same launcher.
 Beside these fidelity patches it installs moto_speed (the same answers, less work; the per-request
 access log is off unless LOCAL_MOTO_DEBUG is set), moto_streaming (GETs streamed from the stored
 value, multipart completion without copies), moto_state (the drills' crash and restore) and
-moto_conditional (S3 conditional writes, atomic per key).
+moto_conditional (S3 conditional writes, atomic per key), moto_archive (archived objects and
+restores) and moto_keys (keys with line breaks are routed like any other).
 
 Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """
@@ -40,6 +41,7 @@ from moto.s3 import responses as s3_responses
 from moto.server import main
 
 import moto_conditional
+import moto_keys
 import moto_archive
 import moto_speed
 import moto_state
@@ -242,6 +244,7 @@ if __name__ == "__main__":
     moto_streaming.install()
     moto_conditional.install()
     moto_archive.install()
+    moto_keys.install()
     if not os.environ.get("LOCAL_MOTO_DEBUG"):
         # One access-log line per request, written under a global lock, was a seventh of moto's time.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,9 +1,8 @@
 /**
  * The bad-input corpus, class 4 of issue 14: any key S3 accepts (control characters, 1,024 bytes,
  * unicode, literal `%` and `+`) gets its pipeline result or a recorded failure and a notification,
- * in every handler family (`\n` is the one control character left out: the local copy's S3 router,
-werkzeug under moto, answers 404 for it; the handlers treat it as every other control character,
-see test/core/safe-key.test.ts). A kvstore key that cannot hold the object key as is is derived by
+ * in every handler family, line breaks included (local/emulator/moto_keys.py routes them; moto
+ * answered 404 for a key with `\n`). A kvstore key that cannot hold the object key as is is derived by
  * safeKey (head, then `#sha256:<hex>`); the record keeps the object key exactly.
  */
 import { safeKey } from '../../../core/kvstore-key';
@@ -19,17 +18,17 @@ export function keyOfBytes(prefix: string, suffix: string, bytes = 1024): string
   return key;
 }
 
-const CTRL_CSV = 'uploads/corpus/ctrl line\rbreak\ttab\u0001soh\u007fdel.csv';
+const CTRL_CSV = 'uploads/corpus/ctrl line\nfeed\rbreak\ttab\u0001soh\u007fdel.csv';
 const LONG_CSV = keyOfBytes('uploads/corpus/long-', '.csv');
 const ENCODED_CSV = 'uploads/corpus/100%25 done+%2B plus+space .csv';
-const CTRL_JSON = 'raw-data/corpus/ctrl\u0001\r.json';
+const CTRL_JSON = 'raw-data/corpus/ctrl\u0001\r\n.json';
 const LONG_JSON = keyOfBytes('raw-data/corpus/long-', '.json');
-const CTRL_REPLICA = 'critical/corpus/ctrl\r\u0002.txt';
+const CTRL_REPLICA = 'critical/corpus/ctrl\r\n\u0002.txt';
 const LONG_AUDIT = keyOfBytes('uploads/corpus/audit-\u0001\u001f', '.txt');
 const LONG_DATASET = keyOfBytes('datasets/v9.0.0/ctrl\t', '.jsonl');
 const LONG_COMPONENT = keyOfBytes('codegen/session-corpus-long/mod\t', '.py');
 const BATCH_HOUR = '2031-01-01-04';
-const BATCH_CTRL = `uploads/${BATCH_HOUR}/ctrl\u0001\r.csv`;
+const BATCH_CTRL = `uploads/${BATCH_HOUR}/ctrl\u0001\r\n.csv`;
 const BATCH_LONG = keyOfBytes(`uploads/${BATCH_HOUR}/long-`, '.csv');
 const JSONL = '{"a":1}\n{"a":2}\n';
 /** A well-formed sha256 that is not the content's: the mismatch alert's key is derived too. */
@@ -39,14 +38,14 @@ export const ODD_KEY_CASES: readonly CorpusCase[] = [
   {
     id: 'key-control-chars-csv',
     handler: 'upload-processor',
-    input: 'key with \\r, \\t, \\x01 and \\x7f: kvstore refuses control characters, so analysis/<key> is derived',
+    input: 'key with \\n, \\r, \\t, \\x01 and \\x7f: kvstore refuses control characters, so analysis/<key> is derived',
     objects: [{ key: CTRL_CSV, body: { text: 'a,b\n1,2\n' } }],
     event: { created: true },
     expected: {
       kind: 'recorded',
       result: { status: 'succeeded', written: true, published: true },
       kv: { [safeKey(`analysis/${CTRL_CSV}`)]: { status: 'succeeded', rowCount: 1, key: CTRL_CSV } },
-      notifications: [{ event: 'analysis.completed', subject: /^Analysis complete for uploads\/corpus\/ctrl line\?break\?tab\?soh\?del\.csv$/, body: { key: CTRL_CSV } }],
+      notifications: [{ event: 'analysis.completed', subject: /^Analysis complete for uploads\/corpus\/ctrl line\?feed\?break\?tab\?soh\?del\.csv$/, body: { key: CTRL_CSV } }],
     },
   },
   {
