@@ -24,10 +24,13 @@ export function ensureTools(): void {
   if (r.status !== 0) throw new Error('tools/ensure-bench-tools.sh failed: the benchmark needs versitygw and s5cmd (Go 1.22+)');
 }
 
-export async function startVersitygw(): Promise<PeerServer> {
+/** `versioning`: the posix backend keeps old versions in a second tmpfs directory (--versioning-dir). */
+export async function startVersitygw(opts: { versioning?: boolean } = {}): Promise<PeerServer> {
   const dir = mkdtempSync(join('/dev/shm', 'versitygw-bench-'));
+  const versions = opts.versioning ? mkdtempSync(join('/dev/shm', 'versitygw-versions-')) : undefined;
   const port = await freePort();
-  const child: ChildProcess = spawn(join(BIN, 'versitygw'), ['--access', ACCESS_KEY, '--secret', SECRET_KEY, '--port', `127.0.0.1:${port}`, '--region', REGION, 'posix', dir], {
+  const posix = versions ? ['posix', '--versioning-dir', versions, dir] : ['posix', dir];
+  const child: ChildProcess = spawn(join(BIN, 'versitygw'), ['--access', ACCESS_KEY, '--secret', SECRET_KEY, '--port', `127.0.0.1:${port}`, '--region', REGION, ...posix], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -49,6 +52,7 @@ export async function startVersitygw(): Promise<PeerServer> {
       child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
+      if (versions) rmSync(versions, { recursive: true, force: true });
     },
   };
 }
