@@ -5,7 +5,7 @@ import { addGlobalOptions, collect } from '../shared/options';
 import { CLI_VERSION } from '../shared/version';
 import { archivedReadError } from './archive';
 import { BlobContext } from './context';
-import { agentOf, explainDenied } from '../shared/agent-identity';
+import { agentOf, explainDenied, rejectedSession } from '../shared/agent-identity';
 
 /**
  * `blob`: S3 for agents through plain shell commands. JSON on stdout, one error line on stderr,
@@ -32,6 +32,8 @@ function build(): Command {
       } catch (err) {
         const cmd = args[args.length - 1] as Command;
         const what = `${cmd.name()} ${String(args[0])}`;
+        const stale = await rejectedSession(err, agentOf(cmd));
+        if (stale) throw stale;
         throw explainDenied(archivedReadError(err, what, String(args[0])) ?? toCliError(err, { what }), agentOf(cmd));
       }
     };

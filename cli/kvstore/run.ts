@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { KvContext } from './context';
 import { toKvCliError } from './errors';
-import { agentOf, explainDenied } from '../shared/agent-identity';
+import { agentOf, explainDenied, rejectedSession } from '../shared/agent-identity';
 
 /**
  * Wraps a command action: builds the context from the parsed options, maps failures to one-line
@@ -14,6 +14,8 @@ export function action<A extends unknown[]>(fn: (ctx: KvContext, ...args: A) => 
     try {
       await fn(ctx, ...(args.slice(0, -1) as A));
     } catch (err) {
+      const stale = await rejectedSession(err, agentOf(cmd));
+      if (stale) throw stale;
       // With --as, a denial names the agent: the key and table alone do not say why alice may not.
       throw explainDenied(toKvCliError(err, { key: ctx.key, tableName: ctx.tableName, bucketName: ctx.bucketName }), agentOf(cmd), ctx.key && `key ${ctx.key}`);
     } finally {

@@ -42,3 +42,19 @@ export function agentOf(cmd: Pick<Command, 'optsWithGlobals'>): AgentIdentity | 
   const session = o.session ?? (process.env.BLOB_SESSION || undefined);
   return agent ? { agent, ...(session ? { session } : {}) } : undefined;
 }
+
+/** How each service says it does not know the credentials (an unknown or revoked session). */
+const REJECTED_CREDENTIALS = new Set(['InvalidClientTokenId', 'InvalidAccessKeyId', 'InvalidToken', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException']);
+
+/**
+ * An agent command whose cached session the endpoint rejected: the cache is cleared (so the next
+ * command assumes the role afresh) and the one error line says so. Anything else: undefined.
+ */
+export async function rejectedSession(err: unknown, who: AgentIdentity | undefined): Promise<CliError | undefined> {
+  const name = (err as { name?: string; Code?: string } | undefined)?.name ?? '';
+  if (!who || !REJECTED_CREDENTIALS.has(name)) return undefined;
+  const forgot = await (await import('./identity')).forgetCachedSessions();
+  if (!forgot) return undefined;
+  const as = `agent "${who.agent}"${who.session ? `, session "${who.session}"` : ''}`;
+  return new CliError(`the cached session of ${as} was rejected (${name}): the endpoint no longer knows it (restarted, or the session was revoked)`, EXIT.AUTH, 'the cache entry is removed: run the command again to assume the role afresh');
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -91,6 +91,21 @@ export interface AssumeOptions extends ClientOptions {
   readonly fresh?: boolean;
 }
 
+/** Cache files this process took a session from: forgotten if the endpoint rejects the session. */
+const usedFromCache = new Set<string>();
+
+/**
+ * The endpoint did not recognise a session this process read from the cache (the local copy was
+ * restarted since, or the session was revoked): remove those files so the next command assumes
+ * afresh. Returns whether there was anything to forget.
+ */
+export async function forgetCachedSessions(): Promise<boolean> {
+  const files = [...usedFromCache];
+  usedFromCache.clear();
+  await Promise.all(files.map((f) => rm(f, { force: true })));
+  return files.length > 0;
+}
+
 /** Assumes the environment's agent role as `who`, from the cache when a session is still fresh. */
 export async function assumeAgent(env: EnvironmentName, who: AgentIdentity, options: AssumeOptions = {}): Promise<AgentSession> {
   const base: ClientOptions = { ...(options.region ? { region: options.region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
@@ -98,7 +113,10 @@ export async function assumeAgent(env: EnvironmentName, who: AgentIdentity, opti
   const file = cacheFile(options.endpoint ?? endpointFromEnvironment('sts') ?? 'aws', roleArn, who);
   if (!options.fresh) {
     const cached = await readCached(file);
-    if (cached) return cached;
+    if (cached) {
+      usedFromCache.add(file);
+      return cached;
+    }
   }
   const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
   const region = regionOf(options);

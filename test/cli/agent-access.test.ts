@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -175,6 +175,28 @@ describe('agent alice on the local copy with enforcement on (issue 15 acceptance
     const r = await blob([...AS, 'whoami'], { env: env() });
     expect(r.code).toBe(0);
     expect(keyId()).toBe(before);
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  test('a cached session the endpoint no longer knows (the local copy restarted) is dropped with one clear line; the next command assumes afresh', async () => {
+    const dir = join(cache, 'agent-blob', 'sessions');
+    const file = join(dir, readdirSync(dir)[0] as string);
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as { credentials: Record<string, string> };
+    // What a restarted gateway sees: a well-formed session it never issued, not yet expired.
+    cached.credentials = { ...cached.credentials, accessKeyId: 'ASIAFORGOTTENSESSION', secretAccessKey: 'forgotten', sessionToken: 'forgotten' };
+    writeFileSync(file, JSON.stringify(cached), { mode: 0o600 });
+    const runs = [() => blob([...AS, 'list', 'agents/alice/'], { env: env() }), () => kvstore([...AS, 'get', 'agent-alice/status'], env())];
+    for (const run of runs) {
+      if (!existsSync(file)) writeFileSync(file, JSON.stringify(cached), { mode: 0o600 });
+      const r = await run();
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({
+        code: 4,
+        stderr: expect.stringMatching(/^(blob|kvstore): error: the cached session of agent "alice", session "[^"]+" was rejected \(\w+\): .*run the command again/),
+      });
+      expect(existsSync(file)).toBe(false);
+    }
+    const again = await blob([...AS, 'list', 'agents/alice/'], { env: env() });
+    expect(again.code).toBe(0);
     expect(readdirSync(dir)).toHaveLength(1);
   });
 });
