@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BenchScenario } from '../types';
+import { timeRuns } from '../stats';
 
 /**
  * The installed interface (issue 18): packs packages/cli as a release would, installs the tarball
@@ -11,23 +12,8 @@ import type { BenchScenario } from '../types';
  * the same run (the floor any Node CLI pays), plus the single executable's size and start-up.
  */
 const ROOT = join(__dirname, '..', '..');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeRuns(n: number, cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const ms: number[] = [];
-  for (let i = 0; i < n + 2; i++) {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.toString()}`);
-    // The first two runs warm the page cache; they are not counted.
-    if (i >= 2) ms.push(performance.now() - t);
-  }
-  return Math.round(median(ms) * 10) / 10;
-}
+/** Two uncounted runs warm the page cache; start-up figures to a tenth of a millisecond. */
+const WARM = { warmup: 2, decimals: 1 };
 
 function treeSize(p: string): number {
   const st = statSync(p);
@@ -55,11 +41,11 @@ const scenario: BenchScenario = {
       if (inst.status !== 0) throw new Error(`npm install failed: ${inst.stderr}`);
       const env = { PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}`, HOME: work };
       const n = quick ? 10 : 30;
-      const nodeFloor = timeRuns(n, process.execPath, ['-e', '0'], env);
-      const blobHelp = timeRuns(n, join(prefix, 'bin', 'blob'), ['--help'], env);
-      const kvHelp = timeRuns(n, join(prefix, 'bin', 'kvstore'), ['--help'], env);
-      const blobVersion = timeRuns(n, join(prefix, 'bin', 'blob'), ['--version'], env);
-      const seaHelp = timeRuns(n, join(work, 'sea', 'blob'), ['--help'], { PATH: join(work, 'sea'), HOME: work });
+      const nodeFloor = timeRuns(n, process.execPath, ['-e', '0'], env, WARM);
+      const blobHelp = timeRuns(n, join(prefix, 'bin', 'blob'), ['--help'], env, WARM);
+      const kvHelp = timeRuns(n, join(prefix, 'bin', 'kvstore'), ['--help'], env, WARM);
+      const blobVersion = timeRuns(n, join(prefix, 'bin', 'blob'), ['--version'], env, WARM);
+      const seaHelp = timeRuns(n, join(work, 'sea', 'blob'), ['--help'], { PATH: join(work, 'sea'), HOME: work }, WARM);
       const installed = treeSize(join(prefix, 'lib', 'node_modules'));
       log(`blob --help ${blobHelp} ms (node -e 0: ${nodeFloor} ms), installed ${(installed / 1e6).toFixed(2)} MB`);
       return {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchScenario } from '../types';
+import { timeRuns } from '../stats';
 import { KvQueue } from '../../cli/kvstore/kvstore-queue';
 import { createKvTable } from '../../test/core/kvstore-fixture';
 import { awsEnvFor, startMoto } from '../../test/support/moto';
@@ -11,22 +12,6 @@ import { awsEnvFor, startMoto } from '../../test/support/moto';
  * of counters and of a queue drained by 5 concurrent consumers.
  */
 const ROOT = join(__dirname, '..', '..');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeRuns(n: number, cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.toString()}`);
-    ms.push(performance.now() - t);
-  }
-  return Math.round(median(ms));
-}
 
 const scenario: BenchScenario = {
   name: 'kvstore-cli',

@@ -8,6 +8,7 @@ import { LOCAL_DIR } from '../../local/paths';
 import { synthEnvironment } from '../../local/provision/synth';
 import { bundleHandler } from '../bundle-handler';
 import type { BenchScenario } from '../types';
+import { median } from '../stats';
 
 /**
  * Cold init of every Lambda bundle, two builds side by side in the same run:
@@ -72,12 +73,6 @@ server.listen(0, '127.0.0.1', async () => {
   process.exit(0);
 });
 `;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 const round = (n: number) => Math.round(n * 10) / 10;
 

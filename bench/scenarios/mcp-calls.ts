@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { clientConfig } from '../../core/aws-config';
 import { awsEnvFor, startMoto } from '../../test/support/moto';
 import type { BenchScenario } from '../types';
+import { median } from '../stats';
 
 /**
  * What an agent pays per storage call: a `get` tool call on one running `blob mcp` (stdio, the
@@ -14,11 +15,6 @@ import type { BenchScenario } from '../types';
  */
 const ROOT = join(__dirname, '..', '..');
 const BLOB = join(ROOT, 'bin', 'blob.cjs');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 const scenario: BenchScenario = {
   name: 'mcp-calls',

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileSha256, load, measure, Measured, MiB, streamSha256, writeRandomFile } from '../measure';
 import { CLIENTS, ClientName, clientCommands, clientEnv, ensureTools, s5cmd, startVersitygw } from '../peers';
 import type { BenchScenario } from '../types';
+import { median } from '../stats';
 
 /**
  * Issue 17 item 1: blob, the AWS CLI and s5cmd side by side on a fast S3-compatible server
@@ -18,10 +19,6 @@ const ROOT = join(__dirname, '..', '..');
 type Shape = 'put-file' | 'get-file' | 'put-dir' | 'get-dir' | 'stdin-put' | 'stdout-get';
 const SHAPES: readonly Shape[] = ['put-file', 'get-file', 'put-dir', 'get-dir', 'stdin-put', 'stdout-get'];
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 const scenario: BenchScenario = {
