@@ -25,10 +25,18 @@ export function ensureBlobBuilt(): void {
   if (r.status !== 0) throw new Error('building dist/blob.cjs failed');
 }
 
-export function run(cmd: string, args: readonly string[], opts: { env?: Record<string, string | undefined>; input?: string | Buffer; cwd?: string } = {}): Promise<RunResult> {
+/**
+ * Runs a command to completion. `env` is laid over this process's environment, unless
+ * `isolated` is set: then the child gets only `env` (what a sandbox without this repository has).
+ */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: Record<string, string | undefined>; input?: string | Buffer; cwd?: string; isolated?: boolean } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries({ ...(opts.isolated ? {} : process.env), ...opts.env })) if (v !== undefined) env[k] = v;
     const child = spawn(cmd, args, { env, cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

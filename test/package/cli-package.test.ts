@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { useLocalStack } from '../support/local-stack';
+import { run as runCommand, RunResult } from '../cli/blob-harness';
 
 /**
  * Issue 18: the interface installs on a machine that has Node and nothing of this repository. The
@@ -51,17 +52,8 @@ function sandboxEnv(path: string): Record<string, string> {
   return { ...s.awsEnv, PATH: path, HOME: work, BLOB_ENV: 'dev', AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
-function run(cmd: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    child.stdin.end(input ?? '');
-  });
+function run(cmd: string, args: readonly string[], env: Record<string, string>): Promise<RunResult> {
+  return runCommand(cmd, args, { env, cwd: work, isolated: true });
 }
 
 describe('the published package (packages/cli)', () => {
