@@ -2,9 +2,9 @@ import { PutObjectCommand, S3Client, StorageClass } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../../cli/shared/cli-errors';
-import { createVersionedBucket, ensureBlobBuilt, s3For, shellWorkspace } from '../../cli/blob-harness';
-import { MotoServer, startMoto } from '../../support/moto';
-import { CliCase, expectRefused, runBlob, Runner, versionSnapshot } from './cli-corpus';
+import { shellWorkspace } from '../../cli/blob-harness';
+import type { MotoServer } from '../../support/moto';
+import { CliCase, expectRefused, runBlob, Runner, startCorpus, stopCorpus, versionSnapshot } from './cli-corpus';
 
 /**
  * Class 6: reading an archived (GLACIER, DEEP_ARCHIVE) object says so and how to restore it (exit
@@ -32,10 +32,7 @@ async function restoreProgression(progression: 'immediate' | 'manual'): Promise<
 }
 
 beforeAll(async () => {
-  ensureBlobBuilt();
-  moto = await startMoto();
-  s3 = s3For(moto.endpoint);
-  await createVersionedBucket(s3, BUCKET);
+  ({ moto, s3, runner: r } = await startCorpus(BUCKET, ws.dir));
   const objects: Array<[string, string, StorageClass]> = [
     ['cold/g.csv', 'a,b\n1,2\n', 'GLACIER'],
     ['cold/deep.jsonl', '{"a":1}\n', 'DEEP_ARCHIVE'],
@@ -45,14 +42,10 @@ beforeAll(async () => {
   ];
   for (const [Key, Body, StorageClass] of objects) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, StorageClass }));
   writeFileSync(join(ws.dir, 'keep.csv'), 'keep me');
-  r = { endpoint: moto.endpoint, bucket: BUCKET, cwd: ws.dir };
   before = await versionSnapshot(s3, BUCKET);
 }, 120_000);
 
-afterAll(async () => {
-  s3?.destroy();
-  await moto?.stop();
-});
+afterAll(() => stopCorpus({ moto, s3 }));
 
 const CASES: CliCase[] = [
   {

@@ -1,5 +1,6 @@
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { blob, cliEnv, RunResult } from '../../cli/blob-harness';
+import { blob, cliEnv, createVersionedBucket, ensureBlobBuilt, RunResult, s3For } from '../../cli/blob-harness';
+import { MotoServer, startMoto } from '../../support/moto';
 
 /**
  * The CLI half of the bad-input corpus (issue 14 classes 5-7): each case runs the real `blob`
@@ -19,6 +20,26 @@ export interface Runner {
   readonly bucket: string;
   readonly cwd: string;
   readonly env?: Record<string, string | undefined>;
+}
+
+export interface CorpusServer {
+  readonly moto: MotoServer;
+  readonly s3: S3Client;
+  readonly runner: Runner;
+}
+
+/** Each corpus file's world: the CLI bundle built, a private moto, one versioned bucket, a runner in `cwd`. */
+export async function startCorpus(bucket: string, cwd: string): Promise<CorpusServer> {
+  ensureBlobBuilt();
+  const moto = await startMoto();
+  const s3 = s3For(moto.endpoint);
+  await createVersionedBucket(s3, bucket);
+  return { moto, s3, runner: { endpoint: moto.endpoint, bucket, cwd } };
+}
+
+export async function stopCorpus(c: { moto?: MotoServer; s3?: S3Client }): Promise<void> {
+  c.s3?.destroy();
+  await c.moto?.stop();
 }
 
 export function runBlob(r: Runner, args: readonly string[]): Promise<RunResult> {

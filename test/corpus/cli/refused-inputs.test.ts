@@ -2,9 +2,9 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { EXIT } from '../../../cli/shared/cli-errors';
 import { SINCE_FORMS } from '../../../cli/blob/since';
-import { createVersionedBucket, ensureBlobBuilt, s3For, shellWorkspace } from '../../cli/blob-harness';
-import { MotoServer, startMoto } from '../../support/moto';
-import { CliCase, expectRefused, runBlob, Runner, versionSnapshot } from './cli-corpus';
+import { shellWorkspace } from '../../cli/blob-harness';
+import type { MotoServer } from '../../support/moto';
+import { CliCase, expectRefused, runBlob, Runner, startCorpus, stopCorpus, versionSnapshot } from './cli-corpus';
 
 /**
  * Class 7 (CLI part): inputs that cannot be right are refused with exit 2 and one line, not
@@ -19,10 +19,7 @@ const ws = shellWorkspace();
 let before: string[];
 
 beforeAll(async () => {
-  ensureBlobBuilt();
-  moto = await startMoto();
-  s3 = s3For(moto.endpoint);
-  await createVersionedBucket(s3, BUCKET);
+  ({ moto, s3, runner: r } = await startCorpus(BUCKET, ws.dir));
   const parquet = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'level', data: ['ERROR', 'INFO'], type: 'STRING' }] }));
   const objects: Array<[string, string | Uint8Array]> = [
     ['logs/app.csv', 'level,msg\nERROR,disk full\nINFO,ok\n'],
@@ -32,14 +29,10 @@ beforeAll(async () => {
     ['logs/app.parquet', parquet],
   ];
   for (const [Key, Body] of objects) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
-  r = { endpoint: moto.endpoint, bucket: BUCKET, cwd: ws.dir };
   before = await versionSnapshot(s3, BUCKET);
 }, 120_000);
 
-afterAll(async () => {
-  s3?.destroy();
-  await moto?.stop();
-});
+afterAll(() => stopCorpus({ moto, s3 }));
 
 const since = (value: string, why = 'names no point in time'): CliCase => ({
   name: `--since "${value}"`,

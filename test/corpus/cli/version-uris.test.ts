@@ -2,9 +2,9 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../../cli/shared/cli-errors';
-import { createVersionedBucket, ensureBlobBuilt, s3For, shellWorkspace } from '../../cli/blob-harness';
-import { MotoServer, startMoto } from '../../support/moto';
-import { CliCase, expectRefused, runBlob, Runner, versionSnapshot } from './cli-corpus';
+import { shellWorkspace } from '../../cli/blob-harness';
+import type { MotoServer } from '../../support/moto';
+import { CliCase, expectRefused, runBlob, Runner, startCorpus, stopCorpus, versionSnapshot } from './cli-corpus';
 
 /**
  * Class 5: `key?versionId=V` as a bare key behaves like s3://bucket/key?versionId=V for get, head,
@@ -28,24 +28,17 @@ async function body(key: string, versionId?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  ensureBlobBuilt();
-  moto = await startMoto();
-  s3 = s3For(moto.endpoint);
-  await createVersionedBucket(s3, BUCKET);
+  ({ moto, s3, runner: r } = await startCorpus(BUCKET, ws.dir));
   v.one = await put('doc.txt', 'first');
   v.two = await put('doc.txt', 'second');
   v.literal = await put('odd?versionId=x', 'literal key');
   v.scratch1 = await put('scratch.txt', 's1');
   v.scratch2 = await put('scratch.txt', 's2');
   writeFileSync(join(ws.dir, 'keep.txt'), 'keep me');
-  r = { endpoint: moto.endpoint, bucket: BUCKET, cwd: ws.dir };
   before = await versionSnapshot(s3, BUCKET);
 }, 120_000);
 
-afterAll(async () => {
-  s3?.destroy();
-  await moto?.stop();
-});
+afterAll(() => stopCorpus({ moto, s3 }));
 
 describe('bare key?versionId=V addresses that version', () => {
   test('get reads the version and reports it', async () => {
