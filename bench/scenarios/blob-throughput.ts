@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../../core/aws-config';
 import { awsEnvFor, startMoto } from '../../test/support/moto';
 import type { BenchScenario } from '../types';
+import { measure, Measured, MiB, writeRandomFile } from '../measure';
 
 /**
  * `blob` against `aws s3 cp` on the same private moto server in the same run: one large object
@@ -18,64 +18,6 @@ import type { BenchScenario } from '../types';
 const ROOT = join(__dirname, '..', '..');
 const BLOB = join(ROOT, 'bin', 'blob.cjs');
 const AWS = join(ROOT, '.venv', 'bin', 'aws');
-const MiB = 1024 * 1024;
-
-interface Timed {
-  seconds: number;
-  maxRssMb?: number;
-  stdoutBytes: number;
-}
-
-function timed(cmd: string, args: string[], env: Record<string, string>, opts: { stdinBytes?: number; cwd?: string } = {}): Promise<Timed> {
-  const useTime = existsSync('/usr/bin/time');
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = useTime
-      ? spawn('/usr/bin/time', ['-v', cmd, ...args], { env: { ...process.env, ...env }, cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(cmd, args, { env: { ...process.env, ...env }, cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    let stdoutBytes = 0;
-    child.stdout.on('data', (d: Buffer) => (stdoutBytes += d.length));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ seconds, stdoutBytes, ...(m ? { maxRssMb: Math.round(Number(m[1]) / 1024) } : {}) });
-    });
-    if (opts.stdinBytes === undefined) {
-      child.stdin.end();
-      return;
-    }
-    // Feed a stream of the given size through stdin with backpressure, from one reused buffer.
-    const chunk = randomBytes(MiB);
-    let left = opts.stdinBytes;
-    const pump = (): void => {
-      while (left > 0) {
-        const n = Math.min(left, chunk.length);
-        left -= n;
-        if (!child.stdin.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-          child.stdin.once('drain', pump);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    child.stdin.on('error', () => undefined);
-    pump();
-  });
-}
-
-async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path);
-  const chunk = randomBytes(8 * MiB);
-  for (let left = bytes; left > 0; left -= chunk.length) {
-    const n = Math.min(left, chunk.length);
-    if (!out.write(n === chunk.length ? chunk : chunk.subarray(0, n))) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
 
 const ratio = (aws: number, blob: number): number => Math.round((aws / blob) * 100) / 100;
 const mbps = (bytes: number, seconds: number): number => Math.round(bytes / MiB / seconds);
@@ -93,8 +35,9 @@ const scenario: BenchScenario = {
     const env = { ...awsEnvFor(moto.endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const s3 = new S3Client({ ...clientConfig({ endpoint: moto.endpoint, region: 'eu-central-1' }), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     const bucket = 'blob-bench';
-    const blob = (args: string[], opts?: { stdinBytes?: number; cwd?: string }): Promise<Timed> => timed(process.execPath, [BLOB, '--quiet', ...args], env, opts);
-    const aws = (args: string[], opts?: { cwd?: string }): Promise<Timed> => timed(AWS, ['--endpoint-url', moto.endpoint, '--only-show-errors', ...args], env, opts);
+    const blob = (args: string[], opts: { stdinBytes?: number; cwd?: string } = {}): Promise<Measured> =>
+      measure(process.execPath, [BLOB, '--quiet', ...args], { env, cwd: ROOT, ...opts });
+    const aws = (args: string[], opts: { cwd?: string } = {}): Promise<Measured> => measure(AWS, ['--endpoint-url', moto.endpoint, '--only-show-errors', ...args], { env, cwd: ROOT, ...opts });
     try {
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
       // Warm the bundle so the first measured blob run does not include an esbuild build.
