@@ -200,3 +200,27 @@ describe('agent alice on the local copy with enforcement on (issue 15 acceptance
     expect(readdirSync(dir)).toHaveLength(1);
   });
 });
+
+describe('alice uses the workspace features as herself, policies enforced (issue 15 items 3 and 4 under the agent role)', () => {
+  test('create-only put, compare-and-swap, snapshot, restore --snapshot and fork inside her workspace; a fork into bob\'s is refused', async () => {
+    const e = { env: env() };
+    const ok = (r: RunResult): RunResult => {
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      return r;
+    };
+    const key = 'agents/alice/ws/counter.json';
+    ok(await blob([...AS, '--quiet', 'put', '-', key, '--if-none-match', '*'], { ...e, input: '{"n":0}' }));
+    expect((await blob([...AS, '--quiet', 'put', '-', key, '--if-none-match', '*'], { ...e, input: '{"n":9}' })).code).toBe(6);
+    const { etag } = JSON.parse(ok(await blob([...AS, 'head', key], e)).stdout) as { etag: string };
+    ok(await blob([...AS, '--quiet', 'put', '-', key, '--if-match', etag], { ...e, input: '{"n":1}' }));
+    ok(await blob([...AS, '--quiet', 'snapshot', 'create', 'agents/alice/ws/', '--name', 'before'], e));
+    ok(await blob([...AS, '--quiet', 'put', '-', key], { ...e, input: '{"n":2}' }));
+    ok(await blob([...AS, '--quiet', 'restore', 'agents/alice/ws/', '--snapshot', 'before', '--delete'], e));
+    expect(ok(await blob([...AS, 'get', key, '-'], e)).stdout).toBe('{"n":1}');
+    ok(await blob([...AS, '--quiet', 'fork', 'agents/alice/ws/', 'agents/alice/ws-fork/', '--snapshot', 'before'], e));
+    expect(ok(await blob([...AS, 'get', 'agents/alice/ws-fork/counter.json', '-'], e)).stdout).toBe('{"n":1}');
+    const theft = await blob([...AS, 'fork', 'agents/alice/ws/', 'agents/bob/stolen/', '--snapshot', 'before'], e);
+    expect(theft.code).toBe(4);
+    expect(theft.stderr).toContain('[as agent "alice", session "s1"]');
+  });
+});
