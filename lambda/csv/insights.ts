@@ -52,7 +52,13 @@ export class CsvFormatError extends Error {
   }
 }
 
-class ColumnAccumulator {
+/** What a column counts its top values with (SpaceSaving, or its byte-keyed twin in byte-insights.ts). */
+export interface TopCounter {
+  add(value: string): void;
+  top(n: number): TopValue[];
+}
+
+export class ColumnAccumulator {
   nulls = 0;
   integers = 0;
   numbers = 0;
@@ -63,9 +69,11 @@ class ColumnAccumulator {
   max = -Infinity;
   sum = 0;
   numericCount = 0;
-  readonly top = new SpaceSaving(TOP_CAPACITY);
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly top: TopCounter = new SpaceSaving(TOP_CAPACITY),
+  ) {}
 
   add(raw: string): void {
     // Most cells carry no surrounding space: skip trim()'s allocation for them.
@@ -140,14 +148,18 @@ class ColumnAccumulator {
 
 /** Feed `header` once, then every record; `result()` at the end. */
 export class CsvInsightsAccumulator {
-  private columns: ColumnAccumulator[] = [];
-  private rows = 0;
+  protected columns: ColumnAccumulator[] = [];
+  protected rows = 0;
   private invalid = 0;
   private readonly examples: InvalidRowExample[] = [];
 
   header(cells: string[]): void {
     validateHeader(cells);
-    this.columns = cells.map((c) => new ColumnAccumulator(c.trim()));
+    this.columns = cells.map((c) => this.column(c.trim()));
+  }
+
+  protected column(name: string): ColumnAccumulator {
+    return new ColumnAccumulator(name);
   }
 
   /** `record` is the 1-based record number (header = 1), for invalid-row examples. */

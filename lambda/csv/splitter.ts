@@ -13,8 +13,20 @@ import { StringDecoder } from 'node:string_decoder';
  * to csv-parse itself from that record's first character, with the record delimiter it would have
  * discovered; its errors then say the same thing, the line number shifted by the lines before the
  * handover. test/pipelines/csv-splitter.test.ts compares records and errors with csv-parse.
+ *
+ * With a LineSink, chunks of a '\n' file that hold no quote and no CR (and none came before) skip
+ * the text decoding too: their complete lines go to the sink as bytes, the partial last line is
+ * carried as bytes, and any other chunk returns to the text path with the carried bytes in front.
  */
 type Push = (cells: string[]) => void;
+
+/** Takes runs of plain lines as bytes (ByteInsightsAccumulator.takeLines). */
+export interface LineSink {
+  /** Lines taken so far, empty ones included. */
+  readonly linesTaken: number;
+  /** Takes the '\n'-terminated lines of buf[start, end) up to one longer than maxLine bytes; returns where it stopped. */
+  takeLines(buf: Buffer, start: number, end: number, maxLine: number): number;
+}
 
 interface SyncParser {
   parse(buf: Buffer | undefined, end: boolean, push: (record: string[]) => void, close: () => void): Error | undefined;
@@ -38,17 +50,72 @@ export class CsvSplitter {
   private record: string[] = [];
   private recordEnd = 0;
 
+  /** The byte path's partial last line; undefined on the text path. */
+  private carry: Buffer | undefined;
+  /** The decoder holds no partial character (the last byte it got was ASCII). */
+  private decoderEmpty = true;
+
   constructor(
     private readonly push: Push,
     private readonly maxRecordBytes: number,
+    private readonly lines?: LineSink,
   ) {}
 
   write(chunk: Buffer): void {
-    this.feed(this.decoder.write(chunk), false);
+    if (this.lines && this.bytePath(chunk)) return this.writeBytes(chunk);
+    this.toText(this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]));
   }
 
   end(): void {
+    if (this.carry !== undefined) this.toText(this.carry);
     this.feed(this.decoder.end(), true);
+  }
+
+  private toText(bytes: Buffer): void {
+    this.carry = undefined;
+    if (bytes.length) this.decoderEmpty = (bytes[bytes.length - 1] as number) < 0x80;
+    this.feed(this.decoder.write(bytes), false);
+  }
+
+  /** Whether `chunk` may take the byte path (entering it moves the pending text into the carry). */
+  private bytePath(chunk: Buffer): boolean {
+    if (this.handedOver || this.delimiter !== '\n' || this.strays || chunk.includes(34) || chunk.includes(13)) return false;
+    if (this.carry !== undefined) return true;
+    if (!this.decoderEmpty || this.pending.includes('"')) return false;
+    this.carry = Buffer.from(this.pending);
+    this.pending = '';
+    return true;
+  }
+
+  private writeBytes(chunk: Buffer): void {
+    const safe = Math.floor(this.maxRecordBytes / 3);
+    let start = 0;
+    if (this.carry!.length) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        this.carry = Buffer.concat([this.carry!, chunk]);
+        if (this.carry.length > safe) this.toText(this.carry);
+        return;
+      }
+      const first = Buffer.concat([this.carry!, chunk.subarray(0, nl + 1)]);
+      if (this.take(first, 0, first.length, safe) < first.length) return this.toText(Buffer.concat([first, chunk.subarray(nl + 1)]));
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    const stop = last < start ? start : this.take(chunk, start, last + 1, safe);
+    if (stop < last + 1) return this.toText(chunk.subarray(stop));
+    this.carry = Buffer.from(chunk.subarray(last + 1));
+    if (this.carry.length > safe) this.toText(this.carry);
+  }
+
+  /** The sink takes lines from buf[start, end); counts them as csv-parse would; returns where it stopped. */
+  private take(buf: Buffer, start: number, end: number, safe: number): number {
+    const sink = this.lines!;
+    const before = sink.linesTaken;
+    const stop = sink.takeLines(buf, start, end, safe);
+    this.linesBefore += sink.linesTaken - before;
+    if (stop > start) this.consumed = true;
+    return stop;
   }
 
   private feed(text: string, eof: boolean): void {
