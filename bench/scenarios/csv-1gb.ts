@@ -19,6 +19,8 @@ import { s3Event, startHandlerFixture } from '../../test/handlers/fixture';
  * child reports its peak RSS (getrusage maxRSS) and the rows per second of the whole invocation.
  */
 const ROOT = join(__dirname, '..', '..');
+/** BENCH_CPU_PROF=<dir> writes the processor child's V8 CPU profile there (node --cpu-prof). */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const COLUMNS = 'id,customer,amount,currency,paid,created\n';
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY', 'CHF'];
 
@@ -79,7 +81,7 @@ const scenario: BenchScenario = {
       log(`generated and uploaded ${gen.rows()} rows (${(targetBytes / 1048576).toFixed(0)} MiB) in ${((Date.now() - uploadStarted) / 1000).toFixed(1)} s`);
       const event = s3Event('Object Created', fx.bucket, key, { versionId: put.VersionId!, size: targetBytes });
 
-      const child = spawn(process.execPath, ['-e', CHILD], {
+      const child = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '-e', CHILD], {
         env: { ...process.env, BUNDLE: bundle, EVENT: JSON.stringify(event), NODE_PATH: join(ROOT, 'node_modules'), POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_OPTIONS: '--enable-source-maps' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

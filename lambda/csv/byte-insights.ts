@@ -27,7 +27,6 @@ const BOOLEAN_KEYS = new Map<number, Buffer>([...['true', 'TRUE', 'True'].map((s
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 const MAX_EXACT_DIGITS = 15;
 
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 export class ByteColumnAccumulator extends ColumnAccumulator {
@@ -108,7 +107,8 @@ export class ByteColumnAccumulator extends ColumnAccumulator {
   /** yyyy-mm-dd exactly (Number() of it is NaN and ISO_DATE matches it). */
   private addDate(bytes: Buffer, start: number, end: number): boolean {
     if (end - start !== 10 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45) return false;
-    for (const k of DATE_DIGITS) if (!isDigit(bytes[start + k]!)) return false;
+    if (!isDigit(bytes[start]!) || !isDigit(bytes[start + 1]!) || !isDigit(bytes[start + 2]!) || !isDigit(bytes[start + 3]!)) return false;
+    if (!isDigit(bytes[start + 5]!) || !isDigit(bytes[start + 6]!) || !isDigit(bytes[start + 8]!) || !isDigit(bytes[start + 9]!)) return false;
     this.dates++;
     this.counter.addBytes(bytes, start, end);
     return true;
