@@ -18,16 +18,24 @@ const BLOB = join(ROOT, 'bin', 'blob.cjs');
 /**
  * The machine is shared, so beside wall time each transfer records the CPU the server side used
  * (the gateway runs in this process, moto in its child) next to the client's: with a core each,
- * the transfer cannot go faster than bytes / the larger of the two, which is the contention-free
- * figure (`cpuBoundMibPerSecond`) when the load average is far above the core count. For the
+ * the transfer cannot go faster than bytes / the largest of the three (client, gateway, moto), which
+ * is the contention-free figure (`cpuBoundMibPerSecond`) when the load average is far above the core
+ * count; `cpuSecondsPerGiB` gives each process's share. For the
  * stdout shape this process also hashes what blob writes, so its server figure is an upper bound.
  */
-const figure = (bytes: number, m: Measured, serverCpuSeconds: number) => ({
+interface ServerCpu {
+  moto: number;
+  gateway: number;
+}
+const perGiB = (seconds: number, bytes: number): number => Number(((seconds * 1024 * MiB) / bytes).toFixed(2));
+const figure = (bytes: number, m: Measured, server: ServerCpu) => ({
   seconds: Number(m.seconds.toFixed(2)),
   mibPerSecond: mibPerSecond(bytes, m.seconds),
   cpuSeconds: m.cpuSeconds === null ? null : Number(m.cpuSeconds.toFixed(2)),
-  serverCpuSeconds: Number(serverCpuSeconds.toFixed(2)),
-  cpuBoundMibPerSecond: mibPerSecond(bytes, Math.max(m.cpuSeconds ?? 0, serverCpuSeconds)),
+  serverCpuSeconds: Number((server.moto + server.gateway).toFixed(2)),
+  // CPU-seconds per GiB moved, per process: what bounds each hop whatever the load.
+  cpuSecondsPerGiB: { client: m.cpuSeconds === null ? null : perGiB(m.cpuSeconds, bytes), moto: perGiB(server.moto, bytes), gateway: perGiB(server.gateway, bytes) },
+  cpuBoundMibPerSecond: mibPerSecond(bytes, Math.max(m.cpuSeconds ?? 0, server.moto, server.gateway)),
   peakRssMb: m.maxRssMb,
 });
 
@@ -51,11 +59,15 @@ const scenario: BenchScenario = {
     const stack = await startLocalStack({ quiet: true });
     const env = { ...stack.awsEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const moto = motoPid();
-    const serverCpu = () => processCpuSeconds(moto) + (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-    const blob = async (args: string[], stdinBytes?: number): Promise<[Measured, number]> => {
+    const serverCpu = (): ServerCpu => {
+      const own = process.cpuUsage();
+      return { moto: processCpuSeconds(moto), gateway: (own.user + own.system) / 1e6 };
+    };
+    const blob = async (args: string[], stdinBytes?: number): Promise<[Measured, ServerCpu]> => {
       const before = serverCpu();
       const m = await measure(process.execPath, [BLOB, '--quiet', ...args], { env, stdinBytes });
-      return [m, serverCpu() - before];
+      const after = serverCpu();
+      return [m, { moto: after.moto - before.moto, gateway: after.gateway - before.gateway }];
     };
     const target = `s3://${stack.outputs.bucket}/bench-data-plane`;
     try {

@@ -18,7 +18,8 @@ Beside these fidelity patches it installs moto_speed (the same answers, less wor
 access log is off unless LOCAL_MOTO_DEBUG is set), moto_streaming (GETs streamed from the stored
 value, multipart completion without copies), moto_state (the drills' crash and restore) and
 moto_conditional (S3 conditional writes, atomic per key), moto_archive (archived objects and
-restores) and moto_keys (keys with line breaks are routed like any other).
+restores) and moto_keys (keys with line breaks are routed like any other). LOCAL_MOTO_PROFILE=<file>
+turns on moto_profile (cProfile per request, written on SIGUSR1).
 
 Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """
@@ -41,6 +42,7 @@ from moto.s3 import responses as s3_responses
 from moto.server import main
 
 import moto_conditional
+import moto_profile
 import moto_keys
 import moto_archive
 import moto_speed
@@ -245,6 +247,7 @@ if __name__ == "__main__":
     moto_conditional.install()
     moto_archive.install()
     moto_keys.install()
+    moto_profile.install()
     if not os.environ.get("LOCAL_MOTO_DEBUG"):
         # One access-log line per request, written under a global lock, was a seventh of moto's time.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
