@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CliError, EXIT, ExitCode } from './cli-errors';
 import { restoreTerminal } from './progress';
 
@@ -57,6 +58,8 @@ export interface InterruptibleRun<T> {
  */
 export async function runInterruptible<T>(run: InterruptibleRun<T>): Promise<T> {
   const controller = new AbortController();
+  // Every request of a transfer listens on this one signal: hundreds at once in get-dir/put-dir.
+  setMaxListeners(0, controller.signal);
   let got: SignalName | undefined;
   const forced = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
+import { createWriteStream, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -25,6 +25,8 @@ export interface FileDestination {
   /** The name the object ends up under (a symlink's target when following one). */
   readonly path: string;
   writeAt(chunk: Uint8Array, position: number): Promise<void>;
+  /** The same, synchronously, for bytes valid only during the call (a socket's reused read buffer). */
+  writeAtSync(buf: Uint8Array, start: number, end: number, position: number): void;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }
@@ -162,6 +164,13 @@ async function openFile(path: string, mode: number | undefined, intr?: Interrupt
           throw localIoError(err, path);
         });
         off += bytesWritten;
+      }
+    },
+    writeAtSync(buf, start, end, position) {
+      try {
+        for (let off = start; off < end; ) off += writeSync(fh.fd, buf, off, end - off, position + off - start);
+      } catch (err) {
+        throw localIoError(err, path);
       }
     },
     async commit() {

@@ -1,7 +1,8 @@
-import { GetObjectCommand, HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { MiB } from './part-plan';
 import { mapPool } from './pool';
+import { getObject, GetHead, getRangeInto } from './wire-ops';
 import { Destination, openDestination, resolveTarget } from './destination';
 import type { Interruptible } from '../../shared/interrupt';
 import type { ByteRange, SuffixRange } from '../args';
@@ -21,10 +22,15 @@ export interface DownloadSource {
   readonly range?: ByteRange | SuffixRange;
 }
 
-/** Where downloaded bytes go: at their offset (a file) or strictly in order (a stream). */
+/**
+ * Where downloaded bytes go: at their offset (a file) or strictly in order (a stream). A
+ * positional sink also takes bytes synchronously (`writeSync`), so a range's bytes go from the
+ * socket's read buffer to the file with no intermediate copy (wire-socket.ts).
+ */
 export interface Sink {
   readonly ordered: boolean;
   write(chunk: Uint8Array, position: number): Promise<void>;
+  writeSync?(buf: Uint8Array, start: number, end: number, position: number): void;
 }
 
 export function rangeHeader(r: ByteRange | SuffixRange): string {
@@ -46,16 +52,43 @@ export async function headObject(s3: S3Client, src: DownloadSource): Promise<Hea
 
 export async function downloadInto(s3: S3Client, src: DownloadSource, sink: Sink, opts: DownloadOptions = {}): Promise<{ bytes: number }> {
   const chunkSize = opts.chunkSize ?? 8 * MiB;
-  // Memory for a whole-object read is about concurrency × chunkSize (32 MiB by default).
+  // Memory for a whole-object read into a stream is about concurrency × chunkSize (32 MiB by default).
   const concurrency = opts.concurrency ?? 4;
   const base = { Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) };
+  const positional = sink.writeSync?.bind(sink);
   if (src.range) {
-    const res = await s3.send(new GetObjectCommand({ ...base, Range: rangeHeader(src.range) }), { abortSignal: opts.signal });
+    const Range = rangeHeader(src.range);
+    if (positional) {
+      let bytes = 0;
+      const res = await getRangeInto(s3, { ...base, Range }, (buf, s, e, off) => {
+        positional(buf, s, e, off);
+        bytes = Math.max(bytes, off + e - s);
+      }, opts.signal);
+      opts.onStart?.({ size: res.ContentLength ?? bytes, etag: res.ETag, versionId: res.VersionId });
+      opts.onProgress?.(bytes);
+      return { bytes };
+    }
+    const res = await getObject(s3, { ...base, Range }, opts.signal);
     opts.onStart?.({ size: res.ContentLength ?? 0, etag: res.ETag, versionId: res.VersionId });
-    return { bytes: await pipeBody(res.Body as Readable, sink, 0, opts.onProgress) };
+    return { bytes: await pipeBody(res.Body, sink, 0, opts.onProgress) };
   }
+  // Range buffers of an ordered read are recycled once written out (see BufferPool in stream-parts.ts).
+  const free: Buffer[] = [];
+  const takeBuffer = (): Buffer => free.pop() ?? Buffer.allocUnsafe(chunkSize);
+  /** Fetches one range: into the file at its offset, or into a range buffer (returned) for an ordered sink. */
+  const fetchRange = async (start: number, size: number, extra: { IfMatch?: string } = {}): Promise<{ got: number; buffer?: Buffer; head: GetHead }> => {
+    const buffer = positional ? undefined : takeBuffer();
+    let got = 0;
+    const head = await getRangeInto(s3, { ...base, ...extra, Range: `bytes=${start}-${start + size - 1}` }, (buf, s, e, off) => {
+      if (off + e - s > size) throw new Error(`range response longer than the ${size} bytes requested`);
+      if (positional) positional(buf, s, e, start + off);
+      else (buffer as Buffer).set(buf.subarray(s, e), off);
+      got = Math.max(got, off + e - s);
+    }, opts.signal);
+    return { got, head, ...(buffer ? { buffer: buffer.subarray(0, got) } : {}) };
+  };
   // The first request doubles as the size probe: small objects arrive whole in it.
-  const first = await s3.send(new GetObjectCommand({ ...base, Range: `bytes=0-${chunkSize - 1}` }), { abortSignal: opts.signal }).catch((err: unknown) => {
+  const first = await fetchRange(0, chunkSize).catch((err: unknown) => {
     // An empty object has no byte 0, so a ranged GET on it fails with 416.
     if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return undefined;
     throw err;
@@ -64,47 +97,52 @@ export async function downloadInto(s3: S3Client, src: DownloadSource, sink: Sink
     opts.onStart?.({ size: 0 });
     return { bytes: 0 };
   }
-  const total = totalFromContentRange(first.ContentRange) ?? first.ContentLength ?? 0;
-  opts.onStart?.({ size: total, etag: first.ETag, versionId: first.VersionId });
-  let bytes = await pipeBody(first.Body as Readable, sink, 0, opts.onProgress);
+  const total = totalFromContentRange(first.head.ContentRange) ?? first.head.ContentLength ?? first.got;
+  opts.onStart?.({ size: total, etag: first.head.ETag, versionId: first.head.VersionId });
+  const recycle = (b: Buffer): void => void free.push(Buffer.from(b.buffer, b.byteOffset, chunkSize));
+  if (first.buffer) {
+    await sink.write(first.buffer, 0);
+    recycle(first.buffer);
+  }
+  let bytes = first.got;
+  opts.onProgress?.(first.got);
   if (bytes >= total) return { bytes };
 
-  const pin = src.versionId ? {} : first.ETag ? { IfMatch: first.ETag } : {};
+  // Later ranges are pinned to the first response's ETag, so an overwrite cannot splice two versions.
+  const pin = src.versionId ? {} : first.head.ETag ? { IfMatch: first.head.ETag } : {};
   const starts: number[] = [];
   for (let s = chunkSize; s < total; s += chunkSize) starts.push(s);
-  const request = async (start: number): Promise<{ body: Readable; size: number }> => {
-    const end = Math.min(total, start + chunkSize) - 1;
-    const res = await s3.send(new GetObjectCommand({ ...base, ...pin, Range: `bytes=${start}-${end}` }), { abortSignal: opts.signal });
-    return { body: res.Body as Readable, size: end - start + 1 };
+  const request = async (start: number): Promise<{ got: number; buffer?: Buffer }> => {
+    const size = Math.min(total, start + chunkSize) - start;
+    const r = await fetchRange(start, size, pin);
+    if (r.got !== size) throw new Error(`range response ended after ${r.got} of ${size} bytes`);
+    return r;
   };
   if (!sink.ordered) {
-    // Each range streams straight to its offset: nothing waits for an earlier range.
+    // Each range goes straight to its offset: nothing waits for an earlier range.
     await mapPool(starts, concurrency, async (start) => {
-      const { body, size } = await request(start);
-      const got = await pipeBody(body, sink, start, opts.onProgress);
-      if (got !== size) throw new Error(`range response had ${got} of ${size} bytes`);
+      const { got, buffer } = await request(start);
+      if (buffer) await sink.write(buffer, start);
       bytes += got;
+      opts.onProgress?.(got);
     });
     return { bytes };
   }
-  // Chunk buffers are recycled once written out (see BufferPool in upload.ts for why).
-  const free: Buffer[] = [];
-  const window: Array<Promise<Buffer>> = [];
+  const window: Array<Promise<{ got: number; buffer?: Buffer }>> = [];
   let next = 0;
   const launch = (): void => {
-    const start = starts[next++] as number;
-    const p = request(start).then(({ body, size }) => readExactly(body, size, free.pop()));
+    const p = request(starts[next++] as number);
     p.catch(() => undefined); // observed when awaited in order; avoid an unhandled rejection meanwhile
     window.push(p);
   };
   while (next < starts.length && window.length < concurrency) launch();
   while (window.length) {
-    const chunk = await window.shift()!;
+    const { got, buffer } = await window.shift()!;
     if (next < starts.length) launch();
-    await sink.write(chunk, bytes);
-    bytes += chunk.length;
-    opts.onProgress?.(chunk.length);
-    if (chunk.buffer.byteLength === chunkSize) free.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunkSize));
+    await sink.write(buffer as Buffer, bytes);
+    bytes += got;
+    opts.onProgress?.(got);
+    recycle(buffer as Buffer);
   }
   return { bytes };
 }
@@ -116,7 +154,9 @@ export function streamSink(out: NodeJS.WritableStream): Sink {
 
 /** The sink for an opened destination. */
 export function destinationSink(dest: Destination): Sink {
-  return dest.kind === 'file' ? { ordered: false, write: (chunk, position) => dest.writeAt(chunk, position) } : { ordered: true, write: (chunk) => dest.write(chunk) };
+  return dest.kind === 'file'
+    ? { ordered: false, write: (chunk, position) => dest.writeAt(chunk, position), writeSync: (buf, start, end, position) => dest.writeAtSync(buf, start, end, position) }
+    : { ordered: true, write: (chunk) => dest.write(chunk) };
 }
 
 export async function downloadTo(s3: S3Client, src: DownloadSource, out: NodeJS.WritableStream, opts: DownloadOptions = {}): Promise<{ bytes: number }> {
@@ -128,20 +168,6 @@ function writeFlushed(out: NodeJS.WritableStream, chunk: Uint8Array): Promise<vo
   return new Promise((resolve, reject) => {
     out.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve()));
   });
-}
-
-/** Reads a body into one buffer of the expected size (no chunk list plus concatenated copy). */
-async function readExactly(body: Readable, size: number, reuse?: Buffer): Promise<Buffer> {
-  const buf = reuse ? reuse.subarray(0, size) : Buffer.allocUnsafe(size);
-  let filled = 0;
-  for await (const chunk of body) {
-    const c = chunk as Uint8Array;
-    if (filled + c.length > size) throw new Error(`range response longer than the ${size} bytes requested`);
-    buf.set(c, filled);
-    filled += c.length;
-  }
-  if (filled !== size) throw new Error(`range response ended after ${filled} of ${size} bytes`);
-  return buf;
 }
 
 function totalFromContentRange(cr: string | undefined): number | undefined {
