@@ -16,7 +16,8 @@ The tests' private moto servers (test/support/moto.ts) use this same launcher.
 
 Beside these fidelity patches it installs moto_speed (the same answers, less work; the per-request
 access log is off unless LOCAL_MOTO_DEBUG is set), moto_streaming (GETs streamed from the stored
-value, multipart completion without copies), moto_state (the drills' crash and restore) and
+value, multipart completion without copies), moto_upload (request bodies and values stored with
+fewer copies), moto_state (the drills' crash and restore) and
 moto_conditional (S3 conditional writes, atomic per key), moto_archive (archived objects and
 restores) and moto_keys (keys with line breaks are routed like any other). LOCAL_MOTO_PROFILE=<file>
 turns on moto_profile (cProfile per request, written on SIGUSR1).
@@ -48,6 +49,7 @@ import moto_archive
 import moto_speed
 import moto_state
 import moto_streaming
+import moto_upload
 from moto_s3_events import aws_event
 from moto_s3_events import context as _context
 
@@ -244,6 +246,7 @@ if __name__ == "__main__":
     moto_speed.install()
     moto_state.install(_dynamodb_write_lock)
     moto_streaming.install()
+    moto_upload.install()
     moto_conditional.install()
     moto_archive.install()
     moto_keys.install()
