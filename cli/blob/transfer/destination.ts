@@ -120,7 +120,7 @@ async function regular(path: string, st: Stats): Promise<Target> {
   return { kind: 'file', path, mode: st.mode & 0o7777 };
 }
 
-async function refusePseudoFs(dir: string): Promise<void> {
+export async function refusePseudoFs(dir: string): Promise<void> {
   const real = await realpath(dir).catch(() => resolve(dir));
   const fs = PSEUDO_FS.find((p) => real === p || real.startsWith(`${p}/`));
   if (fs) throw localRefusal(`${dir} is on the ${fs} pseudo-filesystem`, 'choose a destination on a real file system');

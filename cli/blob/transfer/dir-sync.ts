@@ -1,7 +1,8 @@
 import { HeadObjectCommand, ListObjectsV2Command, S3Client, StorageClass } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { downloadToPath } from './download';
+import { downloadToTarget } from './download';
+import { refusePseudoFs } from './destination';
 import { etagIsMd5, fileDigest, SHA256_METADATA_KEY, stripQuotes } from './hash';
 import { MiB } from './part-plan';
 import { mapPool } from './pool';
@@ -116,6 +117,19 @@ export async function getDir(s3: S3Client, bucket: string, prefix: string, dir: 
   opts.onPlanned?.(plan.length);
   const result: SyncResult = { transferred: [], skipped: [] };
   const signal = opts.interrupt?.signal;
+  if (plan.length) await refusePseudoFs(dir);
+  // Each directory is created once, not once per file in it.
+  const made = new Map<string, Promise<unknown>>();
+  const makeDir = (d: string): Promise<unknown> => {
+    let p = made.get(d);
+    if (!p) {
+      p = mkdir(d, { recursive: true }).catch((err: unknown) => {
+        throw localIoError(err, d);
+      });
+      made.set(d, p);
+    }
+    return p;
+  };
   await mapPool(plan, opts.concurrency ?? 32, async (p) => {
     signal?.throwIfAborted();
     const r = remotes.get(p.key) as RemoteEntry;
@@ -124,10 +138,10 @@ export async function getDir(s3: S3Client, bucket: string, prefix: string, dir: 
       opts.onFileDone?.({ rel: p.rel, bytes: r.size, skipped: true });
       return;
     }
-    await mkdir(dirname(p.path), { recursive: true }).catch((err: unknown) => {
-      throw localIoError(err, dirname(p.path));
-    });
-    await downloadToPath(s3, { bucket, key: r.key }, p.path, { concurrency: 4, ...(opts.interrupt ? { interrupt: opts.interrupt } : {}) });
+    await makeDir(dirname(p.path));
+    // The plan already classified the path (absent or a regular file), so no second lstat/realpath.
+    const target = { kind: 'file' as const, path: p.path, ...(p.mode !== undefined ? { mode: p.mode } : {}) };
+    await downloadToTarget(s3, { bucket, key: r.key }, target, { concurrency: 4, ...(opts.interrupt ? { interrupt: opts.interrupt } : {}) });
     result.transferred.push({ key: r.key, path: p.path, size: r.size });
     opts.onFileDone?.({ rel: p.rel, bytes: r.size, skipped: false });
   });

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { MiB } from './part-plan';
 import { mapPool } from './pool';
 import { getObject, GetHead, getRangeInto } from './wire-ops';
-import { Destination, openDestination, resolveTarget } from './destination';
+import { Destination, openDestination, resolveTarget, type Target } from './destination';
 import type { Interruptible } from '../../shared/interrupt';
 import type { ByteRange, SuffixRange } from '../args';
 
@@ -196,7 +196,17 @@ export async function downloadToPath(
   path: string,
   opts: DownloadOptions & { readonly interrupt?: Interruptible; readonly onOpen?: (kind: Destination['kind']) => void } = {},
 ): Promise<{ bytes: number; path: string }> {
-  const dest = await openDestination(await resolveTarget(path, src.key), opts.interrupt);
+  return downloadToTarget(s3, src, await resolveTarget(path, src.key), opts);
+}
+
+/** The same for a target already classified (get-dir plans all of its targets up front). */
+export async function downloadToTarget(
+  s3: S3Client,
+  src: DownloadSource,
+  target: Target,
+  opts: DownloadOptions & { readonly interrupt?: Interruptible; readonly onOpen?: (kind: Destination['kind']) => void } = {},
+): Promise<{ bytes: number; path: string }> {
+  const dest = await openDestination(target, opts.interrupt);
   opts.onOpen?.(dest.kind);
   try {
     const result = await downloadInto(s3, src, destinationSink(dest), { ...opts, signal: opts.signal ?? opts.interrupt?.signal });

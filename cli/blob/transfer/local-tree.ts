@@ -77,6 +77,8 @@ export interface PlannedFile {
   readonly path: string;
   /** The file already there (a regular file), for the identical-content check. */
   readonly existing?: LocalEntry;
+  /** Its permission bits, which the replacement keeps. */
+  readonly mode?: number;
 }
 
 /** Where each key goes under `dir`; throws (exit 7) before anything is written if any cannot. */
@@ -122,7 +124,7 @@ export async function planGetDir(dir: string, prefix: string, keys: readonly str
       const what = st.isSymbolicLink() ? 'a symlink' : st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
       throw localRefusal(`${p.path} is ${what}; get-dir writes only regular files`, 'nothing was downloaded; move it away or choose another DIR');
     }
-    result.push({ ...p, existing: { path: p.path, rel: p.rel, size: st.size } });
+    result.push({ ...p, existing: { path: p.path, rel: p.rel, size: st.size }, mode: st.mode & 0o7777 });
   }
   return result;
 }

@@ -9,13 +9,14 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MAX_PARTS, MiB, partRanges, partSizeForLength, streamPartSize } from './part-plan';
 import { mapPool, Semaphore } from './pool';
 import { BufferPool, FilledPart, PartCutter } from './stream-parts';
+import { putObject, uploadPart } from './wire-ops';
 
 /**
  * Uploads with our own multipart loop rather than lib-storage's Upload: lib-storage uses one fixed
@@ -62,6 +63,8 @@ export interface UploadResult {
 }
 
 const DEFAULT_BUDGET = 32 * MiB;
+/** Files up to this size are read whole and sent in one request (put-dir runs 32 at once: ≤ 32 MiB). */
+const SMALL_FILE = MiB;
 
 function objectParams(t: UploadTarget) {
   return {
@@ -80,6 +83,14 @@ function conditionParams(t: UploadTarget) {
 
 export async function uploadFile(s3: S3Client, path: string, size: number, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
   const threshold = opts.multipartThreshold ?? 16 * MiB;
+  if (size <= SMALL_FILE) {
+    // Read whole: one syscall, and the body can be signed and sent on the wire (wire-ops.ts).
+    const body = await readFile(path);
+    if (body.length !== size) throw new Error(`${path} changed size while it was being uploaded`);
+    const res = await putObject(s3, { ...objectParams(target), ...conditionParams(target), Body: body }, opts.signal);
+    opts.onProgress?.(size);
+    return { bucket: target.bucket, key: target.key, size, etag: res.ETag, versionId: res.VersionId, parts: 1 };
+  }
   if (size <= threshold) {
     const res = await s3.send(
       new PutObjectCommand({ ...objectParams(target), ...conditionParams(target), Body: createReadStream(path), ContentLength: size }),
@@ -142,7 +153,7 @@ export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterabl
     if (first.done) {
       const body = first.buffer;
       try {
-        const res = await s3.send(new PutObjectCommand({ ...objectParams(target), ...conditionParams(target), Body: body, ContentLength: body.length }), { abortSignal: opts.signal });
+        const res = await putObject(s3, { ...objectParams(target), ...conditionParams(target), Body: body }, opts.signal);
         opts.onProgress?.(body.length);
         return { bucket: target.bucket, key: target.key, size: body.length, etag: res.ETag, versionId: res.VersionId, parts: 1 };
       } finally {
@@ -209,10 +220,10 @@ async function multipart(s3: S3Client, target: UploadTarget, opts: UploadOptions
   const done: CompletedPart[] = [];
   try {
     const size = await run(async (partNumber, body, length) => {
-      const res = await s3.send(
-        new UploadPartCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: body(), ContentLength: length }),
-        { abortSignal: opts.signal },
-      );
+      const part = body();
+      const res = Buffer.isBuffer(part)
+        ? await uploadPart(s3, { Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: part }, opts.signal)
+        : await s3.send(new UploadPartCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: part, ContentLength: length }), { abortSignal: opts.signal });
       done.push({ PartNumber: partNumber, ETag: res.ETag });
       opts.onProgress?.(length);
     });

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client as S3ClientClass, type S3Client } from '@aws-sdk/client-s3';
 import { Sha256Node } from '@smithy/core/checksum';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
@@ -141,14 +141,21 @@ function escapeUri(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-const wires = new WeakMap<S3Client, S3Wire>();
+const wires = new WeakMap<S3Client, S3Wire | undefined>();
 
-/** The client's wire (one per client, sharing its keep-alive sockets), or undefined with BLOB_WIRE=off. */
+let defaultStack: Set<string> | undefined;
+
+/**
+ * The client's wire (one per client, sharing its keep-alive sockets). None with BLOB_WIRE=off, and
+ * none for a client someone added middleware to: the wire would silently skip it.
+ */
 export function wireFor(s3: S3Client): S3Wire | undefined {
   if (process.env.BLOB_WIRE === 'off') return undefined;
   let wire = wires.get(s3);
-  if (!wire) {
-    wire = new S3Wire(s3, 64);
+  if (wire === undefined && !wires.has(s3)) {
+    defaultStack ??= new Set(new S3ClientClass({ region: 'us-east-1' }).middlewareStack.identify());
+    const custom = s3.middlewareStack.identify().some((name) => !defaultStack?.has(name));
+    wire = custom ? undefined : new S3Wire(s3, 64);
     wires.set(s3, wire);
   }
   return wire;
