@@ -9,7 +9,9 @@ import type { TopValue } from './space-saving';
  * counters popped from its end, the same tie-break when reporting. byte-insights.test.ts runs both
  * on the same random streams.
  *
- * A string key is its UTF-8 bytes; a string with a lone surrogate (a 200-character cut can split a
+ * Values that arrive as strings (the splitter's text path) are indexed by string and get their bytes
+ * only when a byte lookup might need them, so that path costs what SpaceSaving did. A string's key
+ * is its UTF-8 bytes; a string with a lone surrogate (a 200-character cut can split a
  * pair) is encoded as WTF-8, whose surrogate sequences (ED A0-BF ..) never occur in valid UTF-8, so
  * distinct strings never share a key.
  */
@@ -17,7 +19,8 @@ class Entry {
   count = 0;
   error = 0;
   hash = 0;
-  length = 0;
+  /** Key bytes in key[0, length); -1 while the entry is known by its string only (not in the table). */
+  length = -1;
   key = new Uint8Array(32);
   /** The value as a string when it came in as one; otherwise decoded when reported. */
   value: string | undefined;
@@ -34,6 +37,13 @@ export class ByteSpaceSaving implements TopCounter {
   private tail: Entry | undefined;
   private minKeys: Entry[] = [];
   private minCount = 0;
+  /** Entries whose value came in as a string, by that string: the text path's lookups. */
+  private readonly byString = new Map<string, Entry>();
+  /** Entries known only by bytes (no string): while there are none, a string missing from byString is new. */
+  private bytesOnly = 0;
+  /** Entries known only by string: keyed into the table before the next byte lookup. */
+  private unkeyed = 0;
+  private scratch = Buffer.allocUnsafe(256);
 
   constructor(readonly capacity = 64) {
     if (capacity < 1) throw new Error('SpaceSaving capacity must be at least 1');
@@ -44,37 +54,87 @@ export class ByteSpaceSaving implements TopCounter {
   }
 
   /** Counts the value whose UTF-8 bytes are bytes[start, end). */
-  addBytes(bytes: Uint8Array, start: number, end: number, value?: string): void {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    const length = end - start;
-    for (let e = this.table[hash & this.mask]; e !== undefined; e = e.chain) {
-      if (e.hash === hash && e.length === length && sameBytes(e.key, bytes, start, length)) {
-        e.count++;
-        return;
-      }
+  addBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.unkeyed > 0) this.keyAll();
+    const hash = hashOf(bytes, start, end);
+    const hit = this.find(bytes, start, end, hash);
+    if (hit) {
+      hit.count++;
+      return;
     }
-    let entry: Entry;
-    if (this.size < this.capacity) {
-      entry = new Entry();
-      entry.count = 1;
-      entry.error = 0;
-    } else {
-      entry = this.takeMinimum();
-      entry.error = entry.count;
-      entry.count++;
-    }
-    if (entry.key.length < length) entry.key = new Uint8Array(Math.max(length, entry.key.length * 2));
-    for (let i = 0; i < length; i++) entry.key[i] = bytes[start + i]!;
-    entry.length = length;
-    entry.hash = hash;
-    entry.value = value;
+    const entry = this.makeRoom();
+    setKey(entry, bytes, start, end, hash);
+    entry.value = undefined;
+    this.bytesOnly++;
     this.insert(entry);
   }
 
   add(value: string): void {
-    const bytes = SURROGATE.test(value) ? wtf8(value) : Buffer.from(value);
-    this.addBytes(bytes, 0, bytes.length, value);
+    const known = this.byString.get(value);
+    if (known) {
+      known.count++;
+      return;
+    }
+    if (this.bytesOnly > 0) {
+      // The value may be held under its bytes: look there before counting it as new.
+      const bytes = this.bytesOf(value);
+      const hash = hashOf(bytes, 0, bytes.length);
+      const hit = this.find(bytes, 0, bytes.length, hash);
+      if (hit) {
+        hit.count++;
+        if (hit.value === undefined) this.bytesOnly--;
+        hit.value = value;
+        this.byString.set(value, hit);
+        return;
+      }
+    }
+    const entry = this.makeRoom();
+    entry.length = -1;
+    entry.value = value;
+    this.unkeyed++;
+    this.byString.set(value, entry);
+    this.insert(entry);
+  }
+
+  private bytesOf(value: string): Buffer {
+    if (SURROGATE.test(value)) return wtf8(value);
+    if (this.scratch.length < value.length * 3) this.scratch = Buffer.allocUnsafe(value.length * 3);
+    return this.scratch.subarray(0, this.scratch.write(value));
+  }
+
+  /** Puts every string-only entry into the byte table. */
+  private keyAll(): void {
+    for (let e = this.head; e !== undefined; e = e.next) {
+      if (e.length >= 0) continue;
+      const bytes = this.bytesOf(e.value!);
+      setKey(e, bytes, 0, bytes.length, hashOf(bytes, 0, bytes.length));
+      const slot = e.hash & this.mask;
+      e.chain = this.table[slot];
+      this.table[slot] = e;
+    }
+    this.unkeyed = 0;
+  }
+
+  private find(bytes: Uint8Array, start: number, end: number, hash: number): Entry | undefined {
+    const length = end - start;
+    for (let e = this.table[hash & this.mask]; e !== undefined; e = e.chain) {
+      if (e.hash === hash && e.length === length && sameBytes(e.key, bytes, start, length)) return e;
+    }
+    return undefined;
+  }
+
+  /** An entry for a new value, counted as SpaceSaving counts one: 1, or the evicted minimum + 1. */
+  private makeRoom(): Entry {
+    if (this.size < this.capacity) {
+      const entry = new Entry();
+      entry.count = 1;
+      entry.error = 0;
+      return entry;
+    }
+    const entry = this.takeMinimum();
+    entry.error = entry.count;
+    entry.count++;
+    return entry;
   }
 
   top(n: number): TopValue[] {
@@ -85,10 +145,13 @@ export class ByteSpaceSaving implements TopCounter {
     return all.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, n);
   }
 
+  /** Appends e to the insertion order (and to the byte table when it has a key). */
   private insert(e: Entry): void {
-    const slot = e.hash & this.mask;
-    e.chain = this.table[slot];
-    this.table[slot] = e;
+    if (e.length >= 0) {
+      const slot = e.hash & this.mask;
+      e.chain = this.table[slot];
+      this.table[slot] = e;
+    }
     e.prev = this.tail;
     e.next = undefined;
     if (this.tail) this.tail.next = e;
@@ -98,12 +161,17 @@ export class ByteSpaceSaving implements TopCounter {
   }
 
   private remove(e: Entry): void {
-    const slot = e.hash & this.mask;
-    if (this.table[slot] === e) this.table[slot] = e.chain;
+    if (e.value !== undefined) this.byString.delete(e.value);
+    else this.bytesOnly--;
+    if (e.length < 0) this.unkeyed--;
     else {
-      let p = this.table[slot]!;
-      while (p.chain !== e) p = p.chain!;
-      p.chain = e.chain;
+      const slot = e.hash & this.mask;
+      if (this.table[slot] === e) this.table[slot] = e.chain;
+      else {
+        let p = this.table[slot]!;
+        while (p.chain !== e) p = p.chain!;
+        p.chain = e.chain;
+      }
     }
     if (e.prev) e.prev.next = e.next;
     else this.head = e.next;
@@ -137,6 +205,20 @@ export class ByteSpaceSaving implements TopCounter {
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
+
+function setKey(e: Entry, bytes: Uint8Array, start: number, end: number, hash: number): void {
+  const length = end - start;
+  if (e.key.length < length) e.key = new Uint8Array(Math.max(length, e.key.length * 2));
+  for (let i = 0; i < length; i++) e.key[i] = bytes[start + i]!;
+  e.length = length;
+  e.hash = hash;
+}
+
+function hashOf(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash;
+}
 
 function sameBytes(key: Uint8Array, bytes: Uint8Array, start: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (key[i] !== bytes[start + i]) return false;
