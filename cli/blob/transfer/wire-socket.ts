@@ -132,15 +132,17 @@ export class SocketPool {
         gotAny = true;
         let start = 0;
         if (!parsed) {
-          head += buf.toString('latin1', 0, n);
-          const end = head.indexOf('\r\n\r\n');
+          // Decode only the head: the first read usually carries body bytes after it too.
+          const end = headEnd(head, buf, n);
           if (end < 0) {
+            head += buf.toString('latin1', 0, n);
             if (head.length > MAX_HEAD) settle(new WireMiss('response head too large'));
             return;
           }
-          start = n - (head.length - (end + 4));
+          head += buf.toString('latin1', 0, end);
+          start = end;
           try {
-            parsed = parseHead(head.slice(0, end), req.method);
+            parsed = parseHead(head.slice(0, -4), req.method);
             left = Number(parsed.headers['content-length']);
           } catch (err) {
             return settle(err);
@@ -189,6 +191,25 @@ class StaleConnection extends WireMiss {
   constructor() {
     super('kept-alive connection was closed');
   }
+}
+
+/** Index just past the blank line ending the head in `buf[0, n)`, given the head so far; -1 if not yet. */
+function headEnd(sofar: string, buf: Buffer, n: number): number {
+  const at = buf.subarray(0, n).indexOf('\r\n\r\n', 0, 'latin1');
+  if (at >= 0) {
+    // A terminator may also straddle the previous read and this one, which comes first.
+    const early = straddle(sofar, buf, n);
+    return early >= 0 && early < at + 4 ? early : at + 4;
+  }
+  return straddle(sofar, buf, n);
+}
+
+function straddle(sofar: string, buf: Buffer, n: number): number {
+  if (!sofar) return -1;
+  const tail = sofar.slice(-3);
+  const probe = tail + buf.toString('latin1', 0, Math.min(n, 3));
+  const j = probe.indexOf('\r\n\r\n');
+  return j >= 0 ? j + 4 - tail.length : -1;
 }
 
 function parseHead(text: string, method: string): RawHead {
