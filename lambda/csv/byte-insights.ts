@@ -117,7 +117,7 @@ export class ByteColumnAccumulator extends ColumnAccumulator {
 
 /**
  * CsvInsightsAccumulator that also takes whole runs of plain lines as bytes (CsvSplitter's byte
- * path: no quote or CR among them, '\n'-terminated) and numbers the records itself.
+ * path: no quote among them, '\n' or '\r\n'-terminated) and numbers the records itself.
  */
 export class ByteInsightsAccumulator extends CsvInsightsAccumulator {
   /** Records seen so far (header = 1), for invalid-row examples and error messages. */
@@ -145,34 +145,40 @@ export class ByteInsightsAccumulator extends CsvInsightsAccumulator {
   }
 
   /**
-   * Takes the '\n'-terminated lines of buf[start, end) (no '"' or '\r' among them) as records,
-   * stopping before a line longer than maxLine bytes (csv-parse must judge it); returns where it stopped.
+   * Takes the lines of buf[start, end) (each ending in '\n', or '\r\n' when `crlf`; no '"' among
+   * them) as records, stopping before one longer than maxLine bytes or holding any other CR (the
+   * text path counts those as csv-parse does); returns where it stopped.
    */
-  takeLines(buf: Buffer, start: number, end: number, maxLine: number): number {
+  takeLines(buf: Buffer, start: number, end: number, maxLine: number, crlf: boolean): number {
     const columns = this.bytes;
     const width = columns.length;
     const cuts = this.cuts;
+    const crs = crlf ? 1 : 0;
     let pos = start;
     while (pos < end) {
-      // cuts[k] is where cell k starts; cuts[width] one past the line's end.
+      // cuts[k] is where cell k starts; cuts[width] one past the line's content.
       let i = pos;
       let commas = 0;
+      let cr = 0;
       let c: number;
       cuts[0] = pos;
       while ((c = buf[i]!) !== 10) {
-        if (c === 44 && ++commas < width) cuts[commas] = i + 1;
+        if (c === 44) {
+          if (++commas < width) cuts[commas] = i + 1;
+        } else if (c === 13) cr++;
         i++;
       }
-      if (i - pos > maxLine) return pos;
+      if (i - pos > maxLine || cr !== crs || (crlf && buf[i - 1] !== 13)) return pos;
+      const stop = i - crs;
       this.linesTaken++;
-      if (i > pos) {
+      if (stop > pos) {
         if (commas + 1 === width && this.record > 0) {
           this.record++;
           this.rows++;
-          cuts[width] = i + 1;
+          cuts[width] = stop + 1;
           for (let k = 0; k < width; k++) columns[k]!.addBytes(buf, cuts[k]!, cuts[k + 1]! - 1);
         } else {
-          this.push(buf.toString('utf8', pos, i).split(','));
+          this.push(buf.toString('utf8', pos, stop).split(','));
         }
       }
       pos = i + 1;

@@ -14,9 +14,10 @@ import { StringDecoder } from 'node:string_decoder';
  * discovered; its errors then say the same thing, the line number shifted by the lines before the
  * handover. test/pipelines/csv-splitter.test.ts compares records and errors with csv-parse.
  *
- * With a LineSink, chunks of a '\n' file that hold no quote and no CR (and none came before) skip
- * the text decoding too: their complete lines go to the sink as bytes, the partial last line is
- * carried as bytes, and any other chunk returns to the text path with the carried bytes in front.
+ * With a LineSink, chunks of a '\n' or '\r\n' file that hold no quote skip the text decoding too:
+ * their complete lines go to the sink as bytes (up to a line with a CR that is not part of the
+ * delimiter), the partial last line is carried as bytes, and anything else returns to the text path
+ * with the carried bytes in front.
  */
 type Push = (cells: string[]) => void;
 
@@ -24,8 +25,11 @@ type Push = (cells: string[]) => void;
 export interface LineSink {
   /** Lines taken so far, empty ones included. */
   readonly linesTaken: number;
-  /** Takes the '\n'-terminated lines of buf[start, end) up to one longer than maxLine bytes; returns where it stopped. */
-  takeLines(buf: Buffer, start: number, end: number, maxLine: number): number;
+  /**
+   * Takes the lines of buf[start, end), each ending in '\n' ('\r\n' when crlf), up to one longer
+   * than maxLine bytes or holding any other CR; returns where it stopped.
+   */
+  takeLines(buf: Buffer, start: number, end: number, maxLine: number, crlf: boolean): number;
 }
 
 interface SyncParser {
@@ -79,7 +83,7 @@ export class CsvSplitter {
 
   /** Whether `chunk` may take the byte path (entering it moves the pending text into the carry). */
   private bytePath(chunk: Buffer): boolean {
-    if (this.handedOver || this.delimiter !== '\n' || this.strays || chunk.includes(34) || chunk.includes(13)) return false;
+    if (this.handedOver || (this.delimiter !== '\n' && this.delimiter !== '\r\n') || chunk.includes(34)) return false;
     if (this.carry !== undefined) return true;
     if (!this.decoderEmpty || this.pending.includes('"')) return false;
     this.carry = Buffer.from(this.pending);
@@ -112,7 +116,7 @@ export class CsvSplitter {
   private take(buf: Buffer, start: number, end: number, safe: number): number {
     const sink = this.lines!;
     const before = sink.linesTaken;
-    const stop = sink.takeLines(buf, start, end, safe);
+    const stop = sink.takeLines(buf, start, end, safe, this.delimiter === '\r\n');
     this.linesBefore += sink.linesTaken - before;
     if (stop > start) this.consumed = true;
     return stop;

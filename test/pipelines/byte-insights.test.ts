@@ -67,7 +67,7 @@ test('random cells: takeLines gives exactly the insights of the string accumulat
     const text = rows.map((r) => r.join(',')).join('\n') + '\n';
     const fast = new ByteInsightsAccumulator();
     const bytes = Buffer.from(text);
-    expect(fast.takeLines(bytes, 0, bytes.length, 1 << 20)).toBe(bytes.length);
+    expect(fast.takeLines(bytes, 0, bytes.length, 1 << 20, false)).toBe(bytes.length);
     const records = text.split('\n').slice(0, -1).filter((l) => l !== '').map((l) => l.split(','));
     expect(fast.result()).toEqual(referenceOf(records));
   }
@@ -132,13 +132,15 @@ function viaSplitter(chunks: Buffer[]): Outcome {
 }
 
 test('random files in random chunks: the byte path gives the text path\'s insights, record numbers and errors', () => {
-  const rare = ['"', '\r'];
-  const common = ['a', '1', ',', ',', '\n', '\n', '-', '.', ' ', 'é', '😀', 'x'.repeat(30)];
+  const rare = ['"', '\r', '\n'];
   let differences = 0;
   for (let round = 0; round < 3000; round++) {
     const quirky = next(3) === 0;
-    let text = pick(['h,k\n', '\ufeffh,k\n', '\nh,k\n', 'h\n', '']);
-    // Quotes and CRs only in the second half, so line numbers counted on the byte path show in csv-parse's errors.
+    // LF and CRLF files; a lone CR or LF in a CRLF file is field data to csv-parse.
+    const eol = next(2) ? '\n' : '\r\n';
+    const common = ['a', '1', ',', ',', eol, eol, '-', '.', ' ', 'é', '😀', 'x'.repeat(30)];
+    let text = pick([`h,k${eol}`, `\ufeffh,k${eol}`, `${eol}h,k${eol}`, `h${eol}`, '']);
+    // Quotes and stray CRs or LFs only in the second half, so line numbers counted on the byte path show in csv-parse's errors.
     const length = next(300);
     for (let i = length; i > 0; i--) text += quirky && i < length / 2 && next(15) === 0 ? pick(rare) : pick(common);
     const bytes = Buffer.from(text);
@@ -158,4 +160,17 @@ test('random files in random chunks: the byte path gives the text path\'s insigh
   }
   expect(differences).toBe(0);
   expect(bytePathLines).toBeGreaterThan(1000);
+});
+
+test.each([
+  'h,k\r\n1,2\r\na\rb,3\nc\r\n4,5\r\n',
+  'h,k\r\n1,2\r\n3\r\n\r\n\n4,5\r\n6,7\r',
+  'h,k\n1,2\r\n3,4\n5\r6,7\n',
+  '\r\nh,k\r\n1,"a\r\nb"\r\n2,3\r\n',
+])('fixed input %j cut at every byte: the byte path gives the text path\'s answer', (text) => {
+  const bytes = Buffer.from(text);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const chunks = [bytes.subarray(0, cut), bytes.subarray(cut)];
+    expect({ cut, ...viaSplitter(chunks) }).toEqual({ cut, ...viaText(chunks) });
+  }
 });
