@@ -141,21 +141,23 @@ function escapeUri(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-const wires = new WeakMap<S3Client, S3Wire | undefined>();
+const wires = new WeakMap<S3Client, S3Wire>();
 
 let defaultStack: Set<string> | undefined;
 
 /**
  * The client's wire (one per client, sharing its keep-alive sockets). None with BLOB_WIRE=off, and
- * none for a client someone added middleware to: the wire would silently skip it.
+ * none for a client someone added middleware to: the wire would silently skip it. The stack is
+ * looked at on every call, not once per client: middleware added after the client's first
+ * transfer must not be skipped either (test/cli/wire.test.ts).
  */
 export function wireFor(s3: S3Client): S3Wire | undefined {
   if (process.env.BLOB_WIRE === 'off') return undefined;
+  defaultStack ??= new Set(new S3ClientClass({ region: 'us-east-1' }).middlewareStack.identify());
+  if (s3.middlewareStack.identify().some((name) => !defaultStack?.has(name))) return undefined;
   let wire = wires.get(s3);
-  if (wire === undefined && !wires.has(s3)) {
-    defaultStack ??= new Set(new S3ClientClass({ region: 'us-east-1' }).middlewareStack.identify());
-    const custom = s3.middlewareStack.identify().some((name) => !defaultStack?.has(name));
-    wire = custom ? undefined : new S3Wire(s3, 64);
+  if (!wire) {
+    wire = new S3Wire(s3, 64);
     wires.set(s3, wire);
   }
   return wire;
