@@ -20,7 +20,7 @@ value, multipart completion without copies), moto_upload (request bodies and val
 fewer copies), moto_state (the drills' crash and restore) and
 moto_conditional (S3 conditional writes, atomic per key), moto_archive (archived objects and
 restores) and moto_keys (keys with line breaks are routed like any other). LOCAL_MOTO_PROFILE=<file>
-turns on moto_profile (cProfile per request, written on SIGUSR1).
+turns on moto_profile (cProfile per request, written on SIGUSR2; SIGUSR1 is the drills' crash).
 
 Usage: python local/emulator/moto_launcher.py -H 127.0.0.1 -p PORT
 """

@@ -1,7 +1,7 @@
 """cProfile of moto's request handling, for finding where the emulator spends its time.
 
 With LOCAL_MOTO_PROFILE=<file> every request (parsing, the handler and writing the response body) runs
-under cProfile and SIGUSR1 writes the statistics accumulated so far to <file> (pstats format; read
+under cProfile and SIGUSR2 writes the statistics accumulated so far to <file> (pstats format; read
 with `python -m pstats <file>`). py-spy would sample every thread without this, but is not installed
 here; the profiler's own overhead inflates the figures, so compare functions, not totals.
 """
@@ -46,4 +46,4 @@ def install() -> None:
                 _stats[0].dump_stats(path)
 
     WSGIRequestHandler.run_wsgi = run_wsgi  # type: ignore[method-assign]
-    signal.signal(signal.SIGUSR1, dump)
+    signal.signal(signal.SIGUSR2, dump)
