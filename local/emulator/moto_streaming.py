@@ -8,8 +8,9 @@ CRC64NVME full-object checksum, a third time) before writing it to the key's spo
 
 Here GET answers with a view of the stored value that werkzeug streams in 1 MiB preads from the
 key's spool file (dup'ed, so an overwrite or delete mid-stream cannot pull the file away), and
-the range handling slices the view, not the bytes. CompleteMultipartUpload copies the parts into
-the new key's spool file chunk by chunk and computes the ETag and checksum incrementally.
+the range handling slices the view, not the bytes. CompleteMultipartUpload computes the ETag and
+checksum reading the parts chunk by chunk, and the new key reads its value from the parts' files
+(moto_segments.py) instead of a copy.
 test/local/moto-streaming.test.ts pins the answers (bodies, ETags, Content-Range, checksums).
 """
 
@@ -27,6 +28,7 @@ from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import EntityTooSmall, InvalidPart, MalformedXML
 from moto.utilities.utils import md5_hash
+from moto_segments import SegmentedSpool
 
 _CHUNK = 1024 * 1024
 _context = threading.local()
@@ -34,30 +36,37 @@ _context = threading.local()
 
 def _spool_chunks(key: Any, start: int, stop: int) -> Iterator[bytes]:
     """The bytes [start, stop) of a key's stored value, at most _CHUNK at a time."""
-    with key.lock:
-        spool = key._value_buffer
-        if not spool._rolled:
-            # Still in memory (under moto's ~5 MiB spool limit): one small read is cheapest.
-            spool.seek(start)
-            small = spool.read(stop - start)
-            fd = -1
-        else:
-            spool.flush()
-            fd = os.dup(spool.fileno())
-    if fd < 0:
-        if small:
-            yield small
-        return
+    # What to read, as (file descriptor dup'ed under the key's lock, or bytes; offset; length).
+    plan: list[tuple[int | bytes, int, int]] = []
     try:
-        pos = start
-        while pos < stop:
-            chunk = os.pread(fd, min(_CHUNK, stop - pos), pos)
-            if not chunk:
-                return
-            pos += len(chunk)
-            yield chunk
+        with key.lock:
+            spool = key._value_buffer
+            if isinstance(spool, SegmentedSpool):
+                for source, offset, length in spool.ranges(start, stop):
+                    plan.append((os.dup(source) if isinstance(source, int) else source, offset, length))
+            elif not spool._rolled:
+                # Still in memory (under moto's ~5 MiB spool limit): one small read is cheapest.
+                spool.seek(start)
+                plan.append((spool.read(stop - start), 0, stop - start))
+            else:
+                spool.flush()
+                plan.append((os.dup(spool.fileno()), start, stop - start))
+        for source, offset, length in plan:
+            if isinstance(source, bytes):
+                if source[offset : offset + length]:
+                    yield source[offset : offset + length]
+                continue
+            pos, end = offset, offset + length
+            while pos < end:
+                chunk = os.pread(source, min(_CHUNK, end - pos), pos)
+                if not chunk:
+                    return
+                pos += len(chunk)
+                yield chunk
     finally:
-        os.close(fd)
+        for source, _, _ in plan:
+            if isinstance(source, int):
+                os.close(source)
 
 
 class StoredValue:
@@ -128,10 +137,7 @@ def _get_object(self: Any) -> Any:
 
 
 class _SpooledValue:
-    """The completed object's value, already in a spool file; FakeKey's setter adopts the file.
-
-    The parts must be copied out before complete_multipart_upload deletes the upload (which closes
-    the parts' spool files), so the copy happens once, in complete, chunk by chunk."""
+    """The completed object's value, read from its parts (moto_segments); FakeKey's setter adopts it."""
 
     def __init__(self, spool: Any, size: int) -> None:
         self.spool = spool
@@ -202,12 +208,10 @@ def _complete(self: Any, body: Iterator[tuple[int, str]]) -> tuple[Any, str, tup
         raise MalformedXML
     whole = _incremental(algorithm)
     composite = bytearray()
-    spool = tempfile.SpooledTemporaryFile(s3_models.get_s3_default_key_buffer_size())
     for part in parts:
         piece = _incremental(algorithm)
         for chunk in _spool_chunks(part, 0, part.contentsize):
             (piece if checksum_type == "COMPOSITE" else whole).update(chunk)
-            spool.write(chunk)
         if checksum_type == "COMPOSITE":
             composite.extend(piece.digest())
     if checksum_type == "COMPOSITE":
@@ -217,7 +221,8 @@ def _complete(self: Any, body: Iterator[tuple[int, str]]) -> tuple[Any, str, tup
         checksum = (checksum_type, _b64(whole.digest()), 1)
     full_etag = md5_hash()
     full_etag.update(bytes(md5s))
-    return _SpooledValue(spool, sum(part.contentsize for part in parts)), f"{full_etag.hexdigest()}-{len(parts)}", checksum
+    value = SegmentedSpool(parts)
+    return _SpooledValue(value, value.size), f"{full_etag.hexdigest()}-{len(parts)}", checksum
 
 
 _original_value = s3_models.FakeKey.value
@@ -225,6 +230,9 @@ _original_value = s3_models.FakeKey.value
 
 def _set_value(self: Any, new_value: Any) -> None:
     if not isinstance(new_value, _SpooledValue):
+        if isinstance(self._value_buffer, SegmentedSpool):
+            self._value_buffer.close()
+            self._value_buffer = tempfile.SpooledTemporaryFile(self._max_buffer_size)
         _original_value.fset(self, new_value)
         return
     self._value_buffer.close()

@@ -14,6 +14,7 @@ compares the answers (bodies, ETags, checksums) with plain moto.
 """
 
 import hashlib
+import tempfile
 from typing import Any
 
 from moto.s3 import models as s3_models
@@ -51,10 +52,12 @@ def _set_value(self: Any, new_value: Any) -> None:
     self._stored_md5 = None
     if isinstance(new_value, (bytes, bytearray)):
         spool = self._value_buffer
-        if not spool._rolled and spool._max_size and len(new_value) > spool._max_size:
+        large = bool(self._max_buffer_size) and len(new_value) > self._max_buffer_size
+        # (A completed multipart key's buffer is a moto_segments.SegmentedSpool, replaced by the setter.)
+        if large and isinstance(spool, tempfile.SpooledTemporaryFile) and not spool._rolled:
             spool.rollover()
         _original_value.fset(self, new_value)
-        if len(new_value) > spool._max_size:
+        if large:
             self._stored_md5 = hashlib.md5(new_value, usedforsecurity=False).hexdigest()
         return
     _original_value.fset(self, new_value)

@@ -7,7 +7,16 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { rmSync } from 'node:fs';
@@ -91,7 +100,7 @@ test('FIFO queues still deduplicate by content, and demand an id when they do no
   );
 });
 
-test('a crashed moto restarts with what it stored: object versions, in-flight messages and their receipt handles, items', async () => {
+test('a crashed moto restarts with what it stored: object versions, a multipart object, in-flight messages and their receipt handles, items', async () => {
   let emulator = await startEmulator();
   let state: string | undefined;
   try {
@@ -104,6 +113,14 @@ test('a crashed moto restarts with what it stored: object versions, in-flight me
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'crash-kept', VersioningConfiguration: { Status: 'Enabled' } }));
     const v1 = (await s3.send(new PutObjectCommand({ Bucket: 'crash-kept', Key: 'k', Body: 'one' }))).VersionId;
     await s3.send(new PutObjectCommand({ Bucket: 'crash-kept', Key: 'k', Body: 'two' }));
+    // A multipart object is read from its parts' files (moto_segments.py); the snapshot must hold its bytes.
+    const parts = [Buffer.alloc(5 * 1024 * 1024, 'p'), Buffer.from('tail')];
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'crash-kept', Key: 'mp' }));
+    const etags = [];
+    for (const [i, Body] of parts.entries()) etags.push((await s3.send(new UploadPartCommand({ Bucket: 'crash-kept', Key: 'mp', UploadId, PartNumber: i + 1, Body }))).ETag);
+    const mpEtag = (
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'crash-kept', Key: 'mp', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }))
+    ).ETag;
     const { QueueUrl } = await q.send(new CreateQueueCommand({ QueueName: 'crash-kept' }));
     await q.send(new SendMessageCommand({ QueueUrl, MessageBody: 'in flight' }));
     await q.send(new SendMessageCommand({ QueueUrl, MessageBody: 'waiting' }));
@@ -116,6 +133,9 @@ test('a crashed moto restarts with what it stored: object versions, in-flight me
 
     const read = async (VersionId?: string) => (await s3.send(new GetObjectCommand({ Bucket: 'crash-kept', Key: 'k', VersionId }))).Body!.transformToString();
     expect([await read(), await read(v1)]).toEqual(['two', 'one']);
+    const mp = await s3.send(new GetObjectCommand({ Bucket: 'crash-kept', Key: 'mp' }));
+    expect(Buffer.from(await mp.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(true);
+    expect(mp.ETag).toBe(mpEtag);
     const sqsCounts = (await q.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes;
     expect(sqsCounts).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '1' });
     await q.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: inFlight.ReceiptHandle }));
