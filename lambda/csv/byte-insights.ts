@@ -24,7 +24,8 @@ const NULL_KEYS = new Set(['', 'null', 'NULL', 'Null', 'NA', 'N/A', 'n/a', 'nan'
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const BOOLEAN_KEYS = new Map<number, Buffer>([...['true', 'TRUE', 'True'].map((s) => [keyOf(s), TRUE] as const), ...['false', 'FALSE', 'False'].map((s) => [keyOf(s), FALSE] as const)]);
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+/** Exact powers of ten (literals: no pow() rounding to trust). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const MAX_EXACT_DIGITS = 15;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
