@@ -29,6 +29,7 @@ export type Fault =
   | 'garbage-status' // a status line that is not HTTP/1.x NNN
   | 'not-http' // bytes that are not HTTP at all
   | 'header-no-colon' // the real answer with one header line lacking its colon
+  | 'hang-up' // the request is read, then the connection is closed unanswered
   | 'stall-head' // the request is read and never answered
   | 'stall-body'; // head and half of the body, then silence (the connection stays open)
 
@@ -119,7 +120,7 @@ export class FaultProxy {
     if (dropped) return void socket.destroy();
     conn.served++;
     if (this.closeAfterResponse) res.on('finish', () => socket.destroy());
-    if (fault === 'slowdown' || fault === 'internal' || fault === 'stall-head' || fault === 'garbage-status' || fault === 'not-http') {
+    if (fault === 'slowdown' || fault === 'internal' || fault === 'stall-head' || fault === 'hang-up' || fault === 'garbage-status' || fault === 'not-http') {
       req.resume();
       req.on('end', () => this.answerWithout(fault, res, socket));
       return;
@@ -143,6 +144,7 @@ export class FaultProxy {
   /** Faults that need no upstream answer. */
   private answerWithout(fault: Fault, res: ServerResponse, socket: Socket): void {
     if (fault === 'stall-head') return this.notifyStalled();
+    if (fault === 'hang-up') return void socket.destroy();
     if (fault === 'garbage-status') return void socket.end('HTTP/1.1 OK\r\nContent-Length: 0\r\n\r\n');
     if (fault === 'not-http') return void socket.end('SSH-2.0-OpenSSH_9.6\r\n\r\n');
     const [status, code] = fault === 'slowdown' ? [503, 'SlowDown'] : [500, 'InternalError'];
