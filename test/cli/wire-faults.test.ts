@@ -89,6 +89,37 @@ describe.each(GET_FAULTS)('a wire GET answered with %s is repeated by the SDK', 
 });
 
 // A PUT's answer has no body, so cutting after its head is no fault; hanging up before it is.
+/** A byte range into a stream: the one GET that goes over Node's http client (`getObject`), its body streamed in order. */
+async function rangeToStream(key: string, range: { start: number; end: number }): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const out = new Writable({ write: (c: Buffer, _e, cb) => void (chunks.push(Buffer.from(c)), cb()) });
+  await downloadTo(s3, { bucket: BUCKET, key, range }, out, OPTS);
+  return Buffer.concat(chunks);
+}
+
+describe('a byte range into a stream (getObject over Node\'s http client)', () => {
+  const range = { start: 1000, end: 2 * MiB + 999 };
+  const expected = BIG.subarray(range.start, range.end + 1);
+
+  it.each(['slowdown', 'internal', 'hang-up', 'garbage-status', 'not-http', 'header-no-colon'] as const)('%s before the body: repeated by the SDK', async (fault) => {
+    chain.proxy.fault(fault);
+    expect(sha256(await rangeToStream('big.bin', range))).toBe(sha256(expected));
+    expect(chain.proxy.data('sdk').length).toBe(1);
+  });
+
+  it.each(['chunked', 'unframed'] as const)('a %s body: read by Node\'s parser, no SDK request', async (fault) => {
+    chain.proxy.fault(fault);
+    expect(sha256(await rangeToStream('big.bin', range))).toBe(sha256(expected));
+    expect(chain.proxy.data('sdk')).toEqual([]);
+  });
+
+  it('a cut after bytes were streamed out fails the read (as the SDK\'s own stream would), never yields short bytes', async () => {
+    chain.proxy.fault('cut-half');
+    await expect(rangeToStream('big.bin', range)).rejects.toThrow();
+    expect(chain.proxy.data('sdk')).toEqual([]);
+  });
+});
+
 const PUT_FAULTS: Fault[] = ['slowdown', 'internal', 'hang-up', 'garbage-status', 'not-http', 'header-no-colon'];
 
 describe.each(PUT_FAULTS)('a wire PUT answered with %s is repeated by the SDK', (fault) => {
