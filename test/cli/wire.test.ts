@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ const SMALL = pattern(100 * 1024 + 3, 12);
 let chain: Chain;
 let s3: S3Client;
 let dir: string;
+let OLD_VERSION: string;
 
 beforeAll(async () => {
   chain = await startChain();
@@ -30,6 +31,8 @@ beforeAll(async () => {
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big.bin', Body: BIG }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.bin', Body: SMALL }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'empty.bin', Body: Buffer.alloc(0) }));
+  OLD_VERSION = (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'versioned.bin', Body: SMALL }))).VersionId as string;
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'versioned.bin', Body: BIG }));
   dir = mkdtempSync(join(tmpdir(), 'wire-test-'));
 }, 60_000);
 
@@ -102,6 +105,12 @@ describe.each([
     served();
   });
 
+  it('downloads an older version by its id (a signed query string)', async () => {
+    const got = await withWire(on, () => toFile(s3, { bucket: BUCKET, key: 'versioned.bin', versionId: OLD_VERSION }));
+    expect(sha256(got)).toBe(sha256(SMALL));
+    served();
+  });
+
   it('downloads an empty object as empty (its 416 is the SDK\'s to read)', async () => {
     expect((await withWire(on, () => toFile(s3, { bucket: BUCKET, key: 'empty.bin' }))).length).toBe(0);
     expect(chain.proxy.data('sdk').length).toBe(1);
@@ -111,11 +120,13 @@ describe.each([
     const data = pattern(MiB, on ? 21 : 22);
     const path = join(dir, `put-${on}.bin`);
     writeFileSync(path, data);
-    const res = await withWire(on, () => uploadFile(s3, path, data.length, { bucket: BUCKET, key: `put-${on}.bin`, metadata: { origin: 'wire-test' }, contentType: 'application/x-test' }));
+    const res = await withWire(on, () => uploadFile(s3, path, data.length, { bucket: BUCKET, key: `put-${on}.bin`, metadata: { origin: 'wire-test' }, contentType: 'application/x-test', tagging: 'team=data&note=a%20b', storageClass: 'STANDARD_IA' }));
     expect(res).toMatchObject({ size: data.length, parts: 1 });
     served();
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `put-${on}.bin` }));
-    expect({ type: head.ContentType, meta: head.Metadata, etag: head.ETag }).toEqual({ type: 'application/x-test', meta: { origin: 'wire-test' }, etag: res.etag });
+    expect({ type: head.ContentType, meta: head.Metadata, etag: head.ETag, cls: head.StorageClass }).toEqual({ type: 'application/x-test', meta: { origin: 'wire-test' }, etag: res.etag, cls: 'STANDARD_IA' });
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: `put-${on}.bin` }));
+    expect(tags.TagSet).toEqual([{ Key: 'team', Value: 'data' }, { Key: 'note', Value: 'a b' }]);
     expect(sha256(await sdkBytes(`put-${on}.bin`))).toBe(sha256(data));
   });
 
@@ -154,6 +165,13 @@ describe('errors read as the SDK reports them', () => {
     const { wire, sdk } = await both(() => transfer(wrong));
     expect(wire).toEqual(sdk);
     expect(wire).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+
+  it('a conditional put on a key that exists (If-None-Match: *): PreconditionFailed, 412', async () => {
+    const put = () => uploadStream(s3, Readable.from([SMALL]), { bucket: BUCKET, key: 'small.bin', conditions: { IfNoneMatch: '*' } });
+    const { wire, sdk } = await both(put);
+    expect(wire).toEqual(sdk);
+    expect(wire).toMatchObject({ name: 'PreconditionFailed', status: 412 });
   });
 
   it('an If-Match that no longer holds: PreconditionFailed, 412', async () => {
