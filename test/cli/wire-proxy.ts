@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_ACCOUNT_ID } from '../../local/emulator/clients';
 import { CredentialRegistry } from '../../local/iam/credentials';
@@ -211,8 +211,8 @@ export interface Chain {
   readonly moto: MotoServer;
   readonly gateway: Gateway;
   readonly proxy: FaultProxy;
-  /** A fresh client through the proxy (its own wire and keep-alive sockets). */
-  client(secretAccessKey?: string): S3Client;
+  /** A fresh client through the proxy (its own wire and keep-alive sockets), by default as the gateway's admin. */
+  client(credentials?: S3ClientConfig['credentials']): S3Client;
   stop(): Promise<void>;
 }
 
@@ -233,8 +233,8 @@ export async function startChain(): Promise<Chain> {
     moto,
     gateway,
     proxy,
-    client(secret) {
-      const c = secret ? new S3Client({ ...clientConfig({ endpoint: proxy.endpoint, region: 'eu-central-1' }), credentials: { accessKeyId: 'testing', secretAccessKey: secret } }) : s3For(proxy.endpoint);
+    client(credentials) {
+      const c = credentials ? new S3Client({ ...clientConfig({ endpoint: proxy.endpoint, region: 'eu-central-1' }), credentials }) : s3For(proxy.endpoint);
       clients.push(c);
       return c;
     },

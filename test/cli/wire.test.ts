@@ -161,10 +161,20 @@ describe('errors read as the SDK reports them', () => {
     ['a download', (c: S3Client) => toFile(c, { bucket: BUCKET, key: 'small.bin' })],
     ['an upload', (c: S3Client) => uploadStream(c, Readable.from([SMALL]), { bucket: BUCKET, key: 'denied.bin' })],
   ])('a wrong secret key on %s: SignatureDoesNotMatch, 403', async (_what, transfer) => {
-    const wrong = chain.client('not-the-secret');
+    const wrong = chain.client({ accessKeyId: 'testing', secretAccessKey: 'not-the-secret' });
     const { wire, sdk } = await both(() => transfer(wrong));
     expect(wire).toEqual(sdk);
     expect(wire).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+
+  it('credentials that cannot be had: the provider\'s own error, as the SDK reports it', async () => {
+    const none = chain.client(() => Promise.reject(Object.assign(new Error('no credentials in this test'), { name: 'CredentialsProviderError' })));
+    for (const transfer of [() => toFile(none, { bucket: BUCKET, key: 'small.bin' }), () => uploadStream(none, Readable.from([SMALL]), { bucket: BUCKET, key: 'nocreds.bin' })]) {
+      const { wire, sdk } = await both(transfer);
+      expect(wire).toEqual(sdk);
+      expect(wire).toMatchObject({ name: 'CredentialsProviderError', message: 'no credentials in this test' });
+    }
+    expect(chain.proxy.seen).toEqual([]);
   });
 
   it('a conditional put on a key that exists (If-None-Match: *): PreconditionFailed, 412', async () => {
@@ -229,6 +239,18 @@ describe('kept-alive connections', () => {
     expect(new Set(wire.map((s) => s.connection)).size).toBe(1);
     expect(chain.proxy.connections - before).toBe(1);
     expect(chain.proxy.data('sdk')).toEqual([]);
+  });
+
+  it('a PUT on a kept-alive socket the server closed meanwhile is repeated, the object exact', async () => {
+    chain.proxy.dropReused = true;
+    const client = chain.client();
+    for (const [i, data] of [pattern(50_000, 61), pattern(70_000, 62)].entries()) {
+      await uploadStream(client, Readable.from([data]), { bucket: BUCKET, key: `reput-${i}.bin` });
+      expect(sha256(await sdkBytes(`reput-${i}.bin`))).toBe(sha256(data));
+    }
+    // Node's http client does not resend on a reused socket (GETs do, wire-socket.ts): the SDK repeats the PUT.
+    expect(chain.proxy.data('wire').map((s) => [s.url, !!s.dropped])).toEqual([[`/${BUCKET}/reput-0.bin`, false], [`/${BUCKET}/reput-1.bin`, true]]);
+    expect(chain.proxy.data('sdk').filter((s) => s.method === 'PUT').length).toBe(1);
   });
 
   it('a server that closes each connection after its response: every GET still on the wire', async () => {
