@@ -6,14 +6,15 @@ bytearray, and the bytearray copied to bytes at the end; storing a value larger 
 spool limit (5 MiB) wrote it into an in-memory BytesIO first, then copied that into the temporary
 file when the spool rolled over; and the ETag read the whole value back from that file for MD5.
 
-Here a body of known length is read straight into one buffer of that length (one copy out of the
-socket, one to bytes), a value above the spool limit goes to the file directly, and its MD5 is
+Here a body of known length is read straight into one bytes object of that length (one copy out
+of the socket), a value above the spool limit goes to the file directly, and its MD5 is
 taken from the bytes in hand while they are stored; the ETag property still computes it lazily,
 from the stored file, whenever the value was stored any other way. test/local/moto-streaming.test.ts
 compares the answers (bodies, ETags, checksums) with plain moto.
 """
 
 import hashlib
+import io
 import tempfile
 from typing import Any
 
@@ -31,6 +32,18 @@ def _readall(self: Any) -> bytes:
     remaining = self.limit - self._pos
     if self._limit_is_max or remaining <= 0 or remaining > _MAX_PREALLOCATED:
         return _original_readall(self)
+    if isinstance(self._stream, io.BufferedReader):
+        # The dev server's socket file: read(n) fills one new bytes object of n (no zero-fill, no copy
+        # to bytes afterwards), looping until n bytes or the end of the stream.
+        try:
+            data = self._stream.read(remaining)
+        except (OSError, ValueError) as e:
+            self.on_disconnect(error=e)
+            return b""
+        self._pos += len(data)
+        if len(data) < remaining:
+            self.on_disconnect()
+        return data
     buf = bytearray(remaining)
     view = memoryview(buf)
     got = 0
