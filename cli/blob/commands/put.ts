@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { lookup } from 'mime-types';
 import { CliError, EXIT } from '../../shared/cli-errors';
 import { uploadFile, uploadStream, UploadTarget } from '../transfer/upload';
+import type { UploadInput } from '../transfer/stream-parts';
 import { printJson } from '../../shared/output';
 import { runInterruptible } from '../../shared/interrupt';
 import { createProgress, Progress } from '../../shared/progress';
@@ -58,6 +59,17 @@ export async function put(ctx: BlobContext, src: string, dst: string, flags: Put
   await printJson(result);
 }
 
+/** stdin: read by fd straight into the part buffers when it is a pipe, socket or file; a terminal as a stream. */
+function stdinInput(): UploadInput {
+  try {
+    const st = fstatSync(0);
+    if (st.isFIFO() || st.isSocket() || st.isFile()) return { fd: 0, fallback: () => process.stdin };
+  } catch {
+    // no usable fd 0: the stream reports the problem
+  }
+  return process.stdin;
+}
+
 /**
  * Uploads SRC (a local path, "-" for stdin, or a stream such as blob mcp's decoded content) to DST.
  * `progressFor` gets the size when it is known up front.
@@ -77,7 +89,7 @@ export async function putObject(
   if (loc.versionId) throw new CliError('a put destination cannot carry ?versionId=', EXIT.USAGE, 'S3 assigns the version id; drop it');
   let size: number | undefined;
   // Pipes and devices (`blob put <(cmd) …`, /dev/stdin) have no size: they stream like `-`.
-  let input: NodeJS.ReadableStream | undefined = typeof src !== 'string' ? src : src === '-' ? process.stdin : undefined;
+  let input: UploadInput | undefined = typeof src !== 'string' ? src : src === '-' ? stdinInput() : undefined;
   if (typeof src === 'string' && src !== '-') {
     const st = await stat(src);
     if (st.isDirectory()) throw new CliError(`${src} is a directory`, EXIT.USAGE, `use blob put-dir ${src} ${dst}`);
@@ -88,7 +100,8 @@ export async function putObject(
     } else input = createReadStream(src);
   }
   // Reading stdin or a FIFO cannot be cancelled by the request's signal: end the stream too.
-  signal?.addEventListener('abort', () => (input as Readable | undefined)?.destroy(signal.reason as Error), { once: true });
+  // (stdin read by fd cannot be: a blocked read ends with the process, see cli/shared/interrupt.ts.)
+  signal?.addEventListener('abort', () => (input && !('fd' in input) ? (input as Readable).destroy(signal.reason as Error) : undefined), { once: true });
   const target: UploadTarget = {
     ...settings,
     bucket: loc.bucket,
@@ -101,7 +114,7 @@ export async function putObject(
   try {
     const result = await (
       input
-        ? uploadStream(s3, input as Readable, target, { concurrency, onProgress: (n) => progress.add(n), ...(signal ? { signal } : {}) })
+        ? uploadStream(s3, input, target, { concurrency, onProgress: (n) => progress.add(n), ...(signal ? { signal } : {}) })
         : uploadFile(s3, src as string, size ?? 0, target, { concurrency, onProgress: (n) => progress.add(n), ...(signal ? { signal } : {}) })
       ).catch(async (err: unknown) => {
         throw isConditionFailure(err, conditions) ? await conditionError(s3, loc, `put ${uri(loc)}`, conditions, err) : err;

@@ -33,6 +33,8 @@ export interface Sink {
   writeSync?(buf: Uint8Array, start: number, end: number, position: number): void;
 }
 
+const POSITIONAL_RANGE = 64 * MiB;
+
 export function rangeHeader(r: ByteRange | SuffixRange): string {
   return 'suffix' in r ? `bytes=-${r.suffix}` : `bytes=${r.start}-${r.end ?? ''}`;
 }
@@ -110,10 +112,13 @@ export async function downloadInto(s3: S3Client, src: DownloadSource, sink: Sink
 
   // Later ranges are pinned to the first response's ETag, so an overwrite cannot splice two versions.
   const pin = src.versionId ? {} : first.head.ETag ? { IfMatch: first.head.ETag } : {};
+  // A file holds no range in memory, so its ranges can be large (fewer requests, as s5cmd's 50 MiB);
+  // a stream's ranges are its read-ahead memory.
+  const rangeSize = positional && !opts.chunkSize ? POSITIONAL_RANGE : chunkSize;
   const starts: number[] = [];
-  for (let s = chunkSize; s < total; s += chunkSize) starts.push(s);
+  for (let s = chunkSize; s < total; s += rangeSize) starts.push(s);
   const request = async (start: number): Promise<{ got: number; buffer?: Buffer }> => {
-    const size = Math.min(total, start + chunkSize) - start;
+    const size = Math.min(total, start + rangeSize) - start;
     const r = await fetchRange(start, size, pin);
     if (r.got !== size) throw new Error(`range response ended after ${r.got} of ${size} bytes`);
     return r;

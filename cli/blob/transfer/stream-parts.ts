@@ -1,5 +1,5 @@
 /** Reading a byte stream into upload parts: reused part buffers, and parts filled in memory or spooled to a temporary file. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, read as fsRead } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -27,10 +27,70 @@ export type FilledPart =
   | { kind: 'memory'; buffer: Buffer; release: () => Promise<void> | void }
   | { kind: 'file'; path: string; size: number; release: () => Promise<void> | void };
 
-/** Cuts a byte stream into parts of the sizes asked for, copying each chunk once. */
+/**
+ * A file descriptor to read an upload from (stdin), read straight into the part buffers: a stream
+ * would hand over 64 KiB Buffers to be copied and collected (2 GiB from a pipe: 0.6-0.8 CPU-s this
+ * way, 1.1-1.2 through process.stdin). `fallback` serves the rest if the fd turns out to be
+ * non-blocking (EAGAIN), which only an event-loop stream can wait on.
+ */
+export interface FdInput {
+  readonly fd: number;
+  readonly fallback: () => Readable;
+}
+
+export type UploadInput = Readable | AsyncIterable<Uint8Array> | FdInput;
+
+/** Bytes read into the caller's buffer; 0 at the end. */
+interface ByteSource {
+  read(into: Buffer, offset: number, length: number): Promise<number>;
+}
+
+class IterableSource implements ByteSource {
+  private readonly iterator: AsyncIterator<Uint8Array | string>;
+  private rest?: Uint8Array;
+
+  constructor(stream: Readable | AsyncIterable<Uint8Array>) {
+    this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
+  }
+
+  async read(into: Buffer, offset: number, length: number): Promise<number> {
+    let chunk = this.rest;
+    this.rest = undefined;
+    if (!chunk) {
+      const r = await this.iterator.next();
+      if (r.done) return 0;
+      chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    }
+    const n = Math.min(length, chunk.length);
+    into.set(chunk.subarray(0, n), offset);
+    if (n < chunk.length) this.rest = chunk.subarray(n);
+    return n;
+  }
+}
+
+class FdSource implements ByteSource {
+  private switched?: ByteSource;
+
+  constructor(private readonly input: FdInput) {}
+
+  read(into: Buffer, offset: number, length: number): Promise<number> {
+    if (this.switched) return this.switched.read(into, offset, length);
+    return new Promise<number>((resolve, reject) => {
+      fsRead(this.input.fd, into, offset, length, null, (err, n) => {
+        if (!err) return resolve(n);
+        if (err.code !== 'EAGAIN') return reject(err);
+        this.switched = new IterableSource(this.input.fallback());
+        this.switched.read(into, offset, length).then(resolve, reject);
+      });
+    });
+  }
+}
+
+/** Cuts a byte stream into parts of the sizes asked for, reading each byte into its part once. */
 export class PartCutter {
-  private iterator?: AsyncIterator<Uint8Array>;
-  private carry?: Uint8Array;
+  private source?: ByteSource;
+  /** Bytes read ahead to learn whether the input goes on. */
+  private carry?: Buffer;
   ended = false;
 
   constructor(
@@ -38,40 +98,38 @@ export class PartCutter {
     private readonly pool: BufferPool,
   ) {}
 
-  async fillFirst(stream: Readable | AsyncIterable<Uint8Array>, memory: Semaphore, cost: number): Promise<{ buffer: Buffer; done: boolean }> {
-    this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  async fillFirst(input: UploadInput, memory: Semaphore, cost: number): Promise<{ buffer: Buffer; done: boolean }> {
+    this.source = 'fd' in input ? new FdSource(input) : new IterableSource(input);
     const size = this.sizeOf(1);
     await memory.acquire(cost);
     const part = await this.fillMemory(size, () => undefined);
     const buffer = part?.kind === 'memory' ? part.buffer : Buffer.alloc(0);
-    if (!this.ended) {
-      // Exactly one full part with nothing after it is still a single object.
-      const next = await this.pull();
-      if (next === undefined) return { buffer, done: true };
-      this.carry = next;
-    }
+    // Exactly one full part with nothing after it is still a single object.
+    if (!this.ended && (await this.atEnd())) return { buffer, done: true };
     return { buffer, done: this.ended };
   }
 
   async atEnd(): Promise<boolean> {
-    const chunk = await this.pull();
-    if (chunk) this.carry = chunk;
-    return !chunk;
+    if (this.carry) return false;
+    if (this.ended) return true;
+    const probe = Buffer.allocUnsafe(64 * 1024);
+    const n = await this.pull(probe, 0, probe.length);
+    if (n > 0) this.carry = probe.subarray(0, n);
+    return n === 0;
   }
 
-  private async pull(): Promise<Uint8Array | undefined> {
+  /** Up to `length` bytes into `into`: the carried bytes first, then the source. */
+  private async pull(into: Buffer, offset: number, length: number): Promise<number> {
     if (this.carry) {
-      const c = this.carry;
-      this.carry = undefined;
-      return c;
+      const n = Math.min(length, this.carry.length);
+      this.carry.copy(into, offset, 0, n);
+      this.carry = n < this.carry.length ? this.carry.subarray(n) : undefined;
+      return n;
     }
-    if (this.ended) return undefined;
-    const r = await this.iterator!.next();
-    if (r.done) {
-      this.ended = true;
-      return undefined;
-    }
-    return typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    if (this.ended) return 0;
+    const n = await this.source!.read(into, offset, length);
+    if (n === 0) this.ended = true;
+    return n;
   }
 
   async fillMemory(size: number, releaseBudget: () => void): Promise<FilledPart | undefined> {
@@ -82,12 +140,9 @@ export class PartCutter {
     };
     let filled = 0;
     while (filled < size) {
-      const chunk = await this.pull();
-      if (!chunk) break;
-      const take = Math.min(chunk.length, size - filled);
-      buffer.set(chunk.subarray(0, take), filled);
-      filled += take;
-      if (take < chunk.length) this.carry = chunk.subarray(take);
+      const n = await this.pull(buffer, filled, size - filled);
+      if (n === 0) break;
+      filled += n;
     }
     if (filled === 0) {
       release();
@@ -98,14 +153,14 @@ export class PartCutter {
 
   async fillFile(path: string, size: number, release: () => void): Promise<FilledPart | undefined> {
     const out = createWriteStream(path);
+    const slice = Buffer.allocUnsafe(1024 * 1024);
     let filled = 0;
     while (filled < size) {
-      const chunk = await this.pull();
-      if (!chunk) break;
-      const take = Math.min(chunk.length, size - filled);
-      if (!out.write(chunk.subarray(0, take))) await new Promise<void>((r) => out.once('drain', () => r()));
-      filled += take;
-      if (take < chunk.length) this.carry = chunk.subarray(take);
+      const n = await this.pull(slice, 0, Math.min(slice.length, size - filled));
+      if (n === 0) break;
+      // The slice is reused for the next read, so the stream gets a copy.
+      if (!out.write(Buffer.from(slice.subarray(0, n)))) await new Promise<void>((r) => out.once('drain', () => r()));
+      filled += n;
     }
     out.end();
     await finished(out);

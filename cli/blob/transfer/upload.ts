@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MAX_PARTS, MiB, partRanges, partSizeForLength, streamPartSize } from './part-plan';
 import { mapPool, Semaphore } from './pool';
-import { BufferPool, FilledPart, PartCutter } from './stream-parts';
+import { BufferPool, FilledPart, PartCutter, type UploadInput } from './stream-parts';
 import { putObject, uploadPart } from './wire-ops';
 
 /**
@@ -136,7 +136,7 @@ export async function uploadFile(s3: S3Client, path: string, size: number, targe
   }
 }
 
-export async function uploadStream(s3: S3Client, stream: Readable | AsyncIterable<Uint8Array>, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadStream(s3: S3Client, stream: UploadInput, target: UploadTarget, opts: UploadOptions = {}): Promise<UploadResult> {
   const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
   const memory = new Semaphore(budget);
   const spoolSlots = new Semaphore(2);
