@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Semaphore } from './pool';
+import { abortable } from '../../shared/interrupt';
 
 /**
  * Part buffers are reused rather than allocated per part: freed 8 MiB buffers are external memory
@@ -96,6 +97,8 @@ export class PartCutter {
   constructor(
     readonly sizeOf: (partNumber: number) => number,
     private readonly pool: BufferPool,
+    /** Ends a read that is waiting for input (a read on fd 0 cannot itself be cancelled). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async fillFirst(input: UploadInput, memory: Semaphore, cost: number): Promise<{ buffer: Buffer; done: boolean }> {
@@ -127,7 +130,7 @@ export class PartCutter {
       return n;
     }
     if (this.ended) return 0;
-    const n = await this.source!.read(into, offset, length);
+    const n = await abortable(this.source!.read(into, offset, length), this.signal);
     if (n === 0) this.ended = true;
     return n;
   }

@@ -144,7 +144,7 @@ export async function uploadStream(s3: S3Client, stream: UploadInput, target: Up
   let spoolDir: string | undefined;
 
   const sizeOf = opts.streamPartSize ?? streamPartSize;
-  const parts = new PartCutter(sizeOf, new BufferPool());
+  const parts = new PartCutter(sizeOf, new BufferPool(), opts.signal);
   // The first part is always in memory (it may become a single PutObject); capped so it cannot wait forever.
   const firstCost = Math.min(sizeOf(1), budget);
   try {
@@ -215,10 +215,13 @@ export async function uploadStream(s3: S3Client, stream: UploadInput, target: Up
 type SendPart = (partNumber: number, body: () => Buffer | Readable, length: number) => Promise<void>;
 
 async function multipart(s3: S3Client, target: UploadTarget, opts: UploadOptions, run: (send: SendPart) => Promise<number>): Promise<UploadResult> {
-  const created = await s3.send(new CreateMultipartUploadCommand(objectParams(target)), { abortSignal: opts.signal });
+  // Not abortable: an interrupt that lands after S3 created the upload but before its id arrived
+  // would leave an upload nobody can abort. The signal is checked once the id is known.
+  const created = await s3.send(new CreateMultipartUploadCommand(objectParams(target)));
   const uploadId = created.UploadId!;
   const done: CompletedPart[] = [];
   try {
+    opts.signal?.throwIfAborted();
     const size = await run(async (partNumber, body, length) => {
       const part = body();
       const res = Buffer.isBuffer(part)

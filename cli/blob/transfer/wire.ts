@@ -158,7 +158,9 @@ export function wireFor(s3: S3Client): S3Wire | undefined {
   const known = wires.get(s3);
   if (known !== undefined) return known ?? undefined;
   defaultStack ??= new Set(new S3ClientClass({ region: 'us-east-1' }).middlewareStack.identify());
-  if (s3.middlewareStack.identify().some((name) => !defaultStack?.has(name))) {
+  // Anything that only looks like a client (a test double's `send`) has no stack, config or wire.
+  const stackOf = (s3 as Partial<S3Client>).middlewareStack;
+  if (typeof stackOf?.identify !== 'function' || !s3.config || stackOf.identify().some((name) => !defaultStack?.has(name))) {
     wires.set(s3, null);
     return undefined;
   }
