@@ -191,6 +191,9 @@ async function pipeBody(body: Readable, sink: Sink, position: number, onProgress
   return bytes;
 }
 
+/** A download to a local destination: the interrupt discards it, `onOpen` learns its kind. */
+export type PathDownloadOptions = DownloadOptions & { readonly interrupt?: Interruptible; readonly onOpen?: (kind: Destination['kind']) => void };
+
 /**
  * Downloads to a local path as destination.ts decides (a regular file atomically, a device or FIFO
  * as a stream); on any failure or interrupt the destination is discarded, never left partial.
@@ -199,7 +202,7 @@ export async function downloadToPath(
   s3: S3Client,
   src: DownloadSource,
   path: string,
-  opts: DownloadOptions & { readonly interrupt?: Interruptible; readonly onOpen?: (kind: Destination['kind']) => void } = {},
+  opts: PathDownloadOptions = {},
 ): Promise<{ bytes: number; path: string }> {
   return downloadToTarget(s3, src, await resolveTarget(path, src.key), opts);
 }
@@ -209,7 +212,7 @@ export async function downloadToTarget(
   s3: S3Client,
   src: DownloadSource,
   target: Target,
-  opts: DownloadOptions & { readonly interrupt?: Interruptible; readonly onOpen?: (kind: Destination['kind']) => void } = {},
+  opts: PathDownloadOptions = {},
 ): Promise<{ bytes: number; path: string }> {
   const dest = await openDestination(target, opts.interrupt);
   opts.onOpen?.(dest.kind);
