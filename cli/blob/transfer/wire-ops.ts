@@ -1,8 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type PutObjectCommandInput, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { createHash, webcrypto } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { viaWire } from './wire';
+import { viaWire, type WireRequest } from './wire';
 
 /**
  * GetObject, PutObject and UploadPart as the transfer layer uses them, over the wire (wire.ts) with
@@ -29,13 +28,12 @@ export async function getObject(s3: S3Client, p: GetParams, signal?: AbortSignal
   return viaWire(
     s3,
     async (wire) => {
-      const res = await wire.send({ method: 'GET', bucket: p.Bucket, key: p.Key, query: { versionId: p.VersionId }, headers: { range: p.Range, 'if-match': p.IfMatch }, signal });
-      const length = header(res, 'content-length');
-      return { Body: res, ContentLength: length === undefined ? undefined : Number(length), ContentRange: header(res, 'content-range'), ETag: header(res, 'etag'), VersionId: header(res, 'x-amz-version-id') };
+      const res = await wire.send(getRequest(p, signal));
+      return { Body: res, ...headOf(res.headers) };
     },
     async () => {
       const out = await s3.send(new GetObjectCommand(p), { abortSignal: signal });
-      return { Body: out.Body as Readable, ContentLength: out.ContentLength, ContentRange: out.ContentRange, ETag: out.ETag, VersionId: out.VersionId };
+      return { Body: out.Body as Readable, ...headOfOutput(out) };
     },
     signal,
   );
@@ -56,9 +54,8 @@ export async function getRangeInto(s3: S3Client, p: GetParams, take: TakeBytes, 
   return viaWire(
     s3,
     async (wire) => {
-      const head = await wire.getInto({ method: 'GET', bucket: p.Bucket, key: p.Key, query: { versionId: p.VersionId }, headers: { range: p.Range, 'if-match': p.IfMatch }, signal }, (_h, buf, s, e, off) => take(buf, s, e, off));
-      const h = head.headers;
-      return { ContentLength: h['content-length'] === undefined ? undefined : Number(h['content-length']), ContentRange: h['content-range'], ETag: h.etag, VersionId: h['x-amz-version-id'] };
+      const head = await wire.getInto(getRequest(p, signal), (_h, buf, s, e, off) => take(buf, s, e, off));
+      return headOf(head.headers);
     },
     async () => {
       const out = await s3.send(new GetObjectCommand(p), { abortSignal: signal });
@@ -68,7 +65,7 @@ export async function getRangeInto(s3: S3Client, p: GetParams, take: TakeBytes, 
         take(c, 0, c.length, off);
         off += c.length;
       }
-      return { ContentLength: out.ContentLength, ContentRange: out.ContentRange, ETag: out.ETag, VersionId: out.VersionId };
+      return headOfOutput(out);
     },
     signal,
   );
@@ -97,7 +94,7 @@ export async function putObject(s3: S3Client, p: PutObjectCommandInput & { reado
         signal,
       });
       res.resume();
-      return { ETag: header(res, 'etag'), VersionId: header(res, 'x-amz-version-id') };
+      return { ETag: header(res.headers, 'etag'), VersionId: header(res.headers, 'x-amz-version-id') };
     },
     () => s3.send(new PutObjectCommand(p), { abortSignal: signal }),
     signal,
@@ -122,16 +119,34 @@ export async function uploadPart(
         signal,
       });
       res.resume();
-      return { ETag: header(res, 'etag') };
+      return { ETag: header(res.headers, 'etag') };
     },
     () => s3.send(new UploadPartCommand({ ...p, ContentLength: p.Body.length }), { abortSignal: signal }),
     signal,
   );
 }
 
-function header(res: IncomingMessage, name: string): string | undefined {
-  const v = res.headers[name];
+/** The wire form of a GetObject (used by both of the wire's GET paths). */
+function getRequest(p: GetParams, signal?: AbortSignal): WireRequest & { readonly method: 'GET' } {
+  return { method: 'GET', bucket: p.Bucket, key: p.Key, query: { versionId: p.VersionId }, headers: { range: p.Range, 'if-match': p.IfMatch }, signal };
+}
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+function header(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** GetHead from response headers (Node's IncomingMessage or wire-socket's RawHead). */
+function headOf(headers: Headers): GetHead {
+  const length = header(headers, 'content-length');
+  return { ContentLength: length === undefined ? undefined : Number(length), ContentRange: header(headers, 'content-range'), ETag: header(headers, 'etag'), VersionId: header(headers, 'x-amz-version-id') };
+}
+
+/** GetHead from the SDK's GetObject output. */
+function headOfOutput(out: GetObjectCommandOutput): GetHead {
+  return { ContentLength: out.ContentLength, ContentRange: out.ContentRange, ETag: out.ETag, VersionId: out.VersionId };
 }
 
 /** Large bodies are hashed on the thread pool (WebCrypto), so the main thread keeps moving bytes. */
