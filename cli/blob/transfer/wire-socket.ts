@@ -43,7 +43,8 @@ export type TakeBody = (head: RawHead, buf: Buffer, start: number, end: number, 
 
 const READ_BUFFER = 256 * 1024;
 const MAX_HEAD = 64 * 1024;
-const IDLE_TIMEOUT_MS = 120_000;
+/** A socket silent this long is abandoned (the SDK path then repeats the request). */
+export const IDLE_TIMEOUT_MS = 120_000;
 
 /** What the socket's onread currently feeds; sockets outlive requests (keep-alive). */
 interface Conn {

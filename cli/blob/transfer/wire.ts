@@ -5,7 +5,7 @@ import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { type RawHead, SocketPool, type TakeBody, WireMiss } from './wire-socket';
+import { IDLE_TIMEOUT_MS, type RawHead, SocketPool, type TakeBody, type Target, WireMiss } from './wire-socket';
 
 /**
  * The lean request path ("wire") for the requests that carry object bytes: GetObject, PutObject and
@@ -37,17 +37,18 @@ export interface WireRequest {
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-/** A socket silent this long is abandoned (the SDK path then retries the request). */
-const IDLE_TIMEOUT_MS = 120_000;
 
 interface BucketRoute {
   readonly url: URL;
+  /** Where both request paths connect: derived from `url` once (brackets off an IPv6 literal). */
+  readonly target: Target;
   readonly signer: SignatureV4;
 }
 
 export class S3Wire {
   private readonly routes = new Map<string, Promise<BucketRoute | undefined>>();
   private readonly agents: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  private readonly sockets = new SocketPool();
 
   constructor(
     private readonly s3: S3Client,
@@ -56,17 +57,15 @@ export class S3Wire {
     this.agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
   }
 
-  private readonly sockets = new SocketPool();
-
   /** Sends the request through Node's http client; resolves with the response only for a 2xx status. */
   async send(req: WireRequest): Promise<IncomingMessage> {
-    const { url, path, headers } = await this.sign(req);
-    const secure = url.protocol === 'https:';
+    const { target, path, headers } = await this.sign(req);
+    const secure = target.protocol === 'https:';
     const options: RequestOptions = {
       agent: secure ? this.agents.https : this.agents.http,
       method: req.method,
-      hostname: url.hostname,
-      port: url.port || undefined,
+      hostname: target.hostname,
+      port: target.port,
       path,
       headers,
       ...(req.signal ? { signal: req.signal } : {}),
@@ -92,13 +91,11 @@ export class S3Wire {
 
   /** A GET whose body goes to `take` straight off the socket (wire-socket.ts); resolves with the head. */
   async getInto(req: WireRequest & { readonly method: 'GET' }, take: TakeBody): Promise<RawHead> {
-    const { url, path, headers } = await this.sign(req);
-    const secure = url.protocol === 'https:';
-    const target = { protocol: secure ? ('https:' as const) : ('http:' as const), hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (secure ? 443 : 80)) };
+    const { target, path, headers } = await this.sign(req);
     return this.sockets.request(target, { method: 'GET', path, headers, ...(req.signal ? { signal: req.signal } : {}) }, take);
   }
 
-  private async sign(req: WireRequest): Promise<{ url: URL; path: string; headers: Record<string, string> }> {
+  private async sign(req: WireRequest): Promise<{ target: Target; path: string; headers: Record<string, string> }> {
     const route = await this.route(req.bucket);
     if (!route) throw new WireMiss(`bucket ${req.bucket} needs the SDK's endpoint handling`);
     const base = route.url.pathname.replace(/\/$/, '');
@@ -110,7 +107,7 @@ export class S3Wire {
     if (req.body) headers['content-length'] = String(req.body.length);
     const signed = await route.signer.sign({ method: req.method, protocol: route.url.protocol, hostname: route.url.hostname, path, query, headers });
     const search = Object.keys(query).length ? `?${Object.entries(query).map(([k, v]) => `${escapeUri(k)}=${escapeUri(v)}`).join('&')}` : '';
-    return { url: route.url, path: path + search, headers: signed.headers };
+    return { target: route.target, path: path + search, headers: signed.headers };
   }
 
   private route(bucket: string): Promise<BucketRoute | undefined> {
@@ -132,7 +129,9 @@ export class S3Wire {
     if (!/^https?:$/.test(url.protocol) || url.search) return undefined;
     const region = scheme.signingRegion ?? (await this.s3.config.region());
     const signer = new SignatureV4({ credentials: this.s3.config.credentials, region, service: scheme.signingName ?? 's3', sha256: Sha256Node, uriEscapePath: false, applyChecksum: false });
-    return { url, signer };
+    const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+    const target = { protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https:' ? 443 : 80)) } as const;
+    return { url, target, signer };
   }
 }
 
