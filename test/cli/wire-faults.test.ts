@@ -1,13 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { downloadInto, downloadTo, downloadToPath, type Sink } from '../../cli/blob/transfer/download';
 import { MiB } from '../../cli/blob/transfer/part-plan';
 import { uploadFile, uploadStream } from '../../cli/blob/transfer/upload';
-import { createVersionedBucket } from './blob-harness';
-import { type Chain, type Fault, pattern, sha256, startChain } from './wire-proxy';
+import { type Chain, type Fault, pattern, sha256, startSeededChain } from './wire-proxy';
 
 /**
  * What the lean data path (cli/blob/transfer/wire*.ts) does when the network or server misbehaves:
@@ -23,12 +21,10 @@ let s3: S3Client;
 let dir: string;
 
 beforeAll(async () => {
-  chain = await startChain();
-  s3 = chain.client();
-  await createVersionedBucket(s3, BUCKET);
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big.bin', Body: BIG }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.bin', Body: SMALL }));
-  dir = mkdtempSync(join(tmpdir(), 'wire-faults-'));
+  ({ chain, s3, dir } = await startSeededChain(BUCKET, [
+    ['big.bin', BIG],
+    ['small.bin', SMALL],
+  ]));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { clientConfig } from '../../core/aws-config';
 import { LOCAL_ACCOUNT_ID } from '../../local/emulator/clients';
 import { CredentialRegistry } from '../../local/iam/credentials';
@@ -10,7 +13,7 @@ import { type Gateway, startGateway } from '../../local/iam/gateway';
 import { collectPolicies } from '../../local/iam/policies';
 import { buildDirectory } from '../../local/iam/resource-directory';
 import { type MotoServer, startMoto } from '../support/moto';
-import { s3For } from './blob-harness';
+import { createVersionedBucket, s3For } from './blob-harness';
 
 /**
  * A fault-injecting HTTP proxy for the lean data path's tests (cli/blob/transfer/wire*.ts):
@@ -245,6 +248,16 @@ export async function startChain(): Promise<Chain> {
       await moto.stop();
     },
   };
+}
+
+/** A chain whose versioned `bucket` holds `objects` (put in this order, version ids returned in it), its admin client and a scratch directory. */
+export async function startSeededChain(bucket: string, objects: ReadonlyArray<readonly [string, Buffer]>): Promise<{ chain: Chain; s3: S3Client; dir: string; versions: string[] }> {
+  const chain = await startChain();
+  const s3 = chain.client();
+  await createVersionedBucket(s3, bucket);
+  const versions: string[] = [];
+  for (const [Key, Body] of objects) versions.push((await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }))).VersionId as string);
+  return { chain, s3, dir: mkdtempSync(join(tmpdir(), `${bucket}-`)), versions };
 }
 
 /** Deterministic bytes that differ at every offset (a misplaced range changes the hash). */

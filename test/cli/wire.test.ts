@@ -1,6 +1,5 @@
 import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { downloadInto, downloadTo, downloadToPath, type DownloadSource, type Sink } from '../../cli/blob/transfer/download';
@@ -8,8 +7,8 @@ import { MiB } from '../../cli/blob/transfer/part-plan';
 import { uploadFile, uploadStream } from '../../cli/blob/transfer/upload';
 import { wireFor } from '../../cli/blob/transfer/wire';
 import { getRangeInto } from '../../cli/blob/transfer/wire-ops';
-import { blob, cliEnv, createVersionedBucket, ensureBlobBuilt } from './blob-harness';
-import { type Chain, pattern, sha256, startChain } from './wire-proxy';
+import { blob, cliEnv, ensureBlobBuilt } from './blob-harness';
+import { type Chain, pattern, sha256, startSeededChain } from './wire-proxy';
 
 /**
  * The lean data path (cli/blob/transfer/wire*.ts) against moto behind the IAM gateway, seen
@@ -25,15 +24,15 @@ let dir: string;
 let OLD_VERSION: string;
 
 beforeAll(async () => {
-  chain = await startChain();
-  s3 = chain.client();
-  await createVersionedBucket(s3, BUCKET);
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big.bin', Body: BIG }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small.bin', Body: SMALL }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'empty.bin', Body: Buffer.alloc(0) }));
-  OLD_VERSION = (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'versioned.bin', Body: SMALL }))).VersionId as string;
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'versioned.bin', Body: BIG }));
-  dir = mkdtempSync(join(tmpdir(), 'wire-test-'));
+  let versions: string[];
+  ({ chain, s3, dir, versions } = await startSeededChain(BUCKET, [
+    ['big.bin', BIG],
+    ['small.bin', SMALL],
+    ['empty.bin', Buffer.alloc(0)],
+    ['versioned.bin', SMALL],
+    ['versioned.bin', BIG],
+  ]));
+  OLD_VERSION = versions[3] as string;
 }, 60_000);
 
 afterAll(async () => {
