@@ -100,7 +100,7 @@ export async function putObject(
     } else input = createReadStream(src);
   }
   // Reading stdin or a FIFO cannot be cancelled by the request's signal: end the stream too.
-  // (stdin read by fd cannot be: a blocked read ends with the process, see cli/shared/interrupt.ts.)
+  // (stdin read by fd is no stream: the part cutter races each read against the signal instead.)
   signal?.addEventListener('abort', () => (input && !('fd' in input) ? (input as Readable).destroy(signal.reason as Error) : undefined), { once: true });
   const target: UploadTarget = {
     ...settings,
