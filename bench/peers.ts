@@ -1,4 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../local/emulator/moto';
@@ -16,6 +18,8 @@ export const REGION = 'us-east-1';
 
 export interface PeerServer {
   readonly endpoint: string;
+  /** The server process, so a run can record the CPU the server spent on it. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export async function startVersitygw(opts: { versioning?: boolean } = {}): Promi
   }
   return {
     endpoint,
+    pid: child.pid as number,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -120,4 +125,19 @@ export function clientEnv(endpoint: string, work: string): Record<string, string
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-aws-credentials'),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+}
+
+/**
+ * The plan bench/node-floor.cjs runs: presigned GET or PUT URLs (made here, outside the timing),
+ * each with the local path it reads or writes.
+ */
+export async function floorPlan(endpoint: string, method: 'GET' | 'PUT', bucket: string, items: ReadonlyArray<{ key: string; path: string }>): Promise<Array<{ url: string; path: string }>> {
+  const s3 = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+  const command = (key: string) => (method === 'GET' ? new GetObjectCommand({ Bucket: bucket, Key: key }) : new PutObjectCommand({ Bucket: bucket, Key: key }));
+  return Promise.all(items.map(async ({ key, path }) => ({ url: await getSignedUrl(s3, command(key), { expiresIn: 3600 }), path })));
+}
+
+/** [command, args] for the floor client (plain node, no tsx). */
+export function nodeFloor(mode: 'get-dir' | 'put-dir', planFile: string): [string, string[]] {
+  return [process.execPath, [join(ROOT, 'bench', 'node-floor.cjs'), mode, planFile]];
 }

@@ -1,0 +1,104 @@
+'use strict';
+// The floor of any Node.js client on the directory shapes of bench/scenarios/throughput-peers.ts:
+// only the per-object work a client cannot avoid, so its time is a lower bound for blob (or any
+// other Node client) on the same machine and server. Built-ins only, started with plain `node`:
+//   node bench/node-floor.cjs get-dir PLAN.json   GET each url into a temp file beside `path`
+//                                                 (open wx, positional writes, fdatasync, close,
+//                                                 rename: blob's durability), 32 at a time
+//   node bench/node-floor.cjs put-dir PLAN.json   read each `path` whole and PUT it to `url`
+// PLAN.json is [{ "url", "path" }] with presigned URLs made beforehand by the harness: the floor
+// leaves out what blob must also do (listing or walking, SigV4 signing and payload hashing, the
+// AWS SDK's start-up), so blob ÷ floor shows how close blob comes and floor ÷ s5cmd what is left
+// for Node at all. One request per connection (versitygw closes every connection anyway).
+const net = require('node:net');
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const path = require('node:path');
+
+const CONCURRENCY = 32;
+const READ_BUFFER = 256 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+/** One HTTP/1.1 exchange on a fresh socket; `onBody(buf, start, end)` gets the body as it arrives. */
+function exchange(url, method, body, onBody) {
+  return new Promise((resolve, reject) => {
+    const buffer = Buffer.allocUnsafe(READ_BUFFER);
+    let head = Buffer.alloc(0);
+    let left = -1;
+    const socket = net.connect({
+      host: url.hostname,
+      port: Number(url.port || 80),
+      onread: {
+        buffer,
+        callback(n) {
+          let off = 0;
+          if (left < 0) {
+            head = Buffer.concat([head, buffer.subarray(0, n)]);
+            const end = head.indexOf(HEAD_END);
+            if (end < 0) return true;
+            const text = head.toString('latin1', 0, end);
+            const status = Number(text.slice(9, 12));
+            if (status < 200 || status > 299) return void socket.destroy(new Error(`${method} ${url.pathname}: HTTP ${status}`));
+            const length = /\r\ncontent-length:\s*(\d+)/i.exec(text);
+            if (!length) return void socket.destroy(new Error(`${method} ${url.pathname}: no Content-Length`));
+            left = Number(length[1]);
+            // The body bytes that came with the head are still in `head`; hand them on.
+            const rest = head.subarray(end + 4);
+            if (rest.length) onBody(rest, 0, rest.length);
+            left -= rest.length;
+            off = n;
+          }
+          if (n > off) {
+            onBody(buffer, off, n);
+            left -= n - off;
+          }
+          if (left === 0) {
+            socket.destroy();
+            resolve();
+          }
+          return true;
+        },
+      },
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`${method} ${url.pathname}: connection closed early`)));
+    const headers = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body ? body.length : 0}\r\n\r\n`;
+    socket.write(body ? Buffer.concat([Buffer.from(headers, 'latin1'), body]) : headers);
+  });
+}
+
+async function getOne({ url, path: dest }) {
+  const tmp = `${dest}.floor-partial`;
+  const fh = await fsp.open(tmp, 'wx');
+  let pos = 0;
+  await exchange(new URL(url), 'GET', undefined, (buf, start, end) => {
+    fs.writeSync(fh.fd, buf, start, end - start, pos);
+    pos += end - start;
+  });
+  await fh.datasync();
+  await fh.close();
+  await fsp.rename(tmp, dest);
+}
+
+async function putOne({ url, path: file }) {
+  const body = await fsp.readFile(file);
+  await exchange(new URL(url), 'PUT', body, () => undefined);
+}
+
+async function main() {
+  const [mode, planFile] = process.argv.slice(2);
+  const one = { 'get-dir': getOne, 'put-dir': putOne }[mode];
+  if (!one || !planFile) throw new Error('usage: node bench/node-floor.cjs get-dir|put-dir PLAN.json');
+  const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+  if (mode === 'get-dir') for (const d of new Set(plan.map((p) => path.dirname(p.path)))) fs.mkdirSync(d, { recursive: true });
+  let next = 0;
+  const lane = async () => {
+    while (next < plan.length) await one(plan[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, plan.length) }, lane));
+}
+
+main().catch((err) => {
+  process.stderr.write(`node-floor: ${err.message}\n`);
+  process.exit(1);
+});
