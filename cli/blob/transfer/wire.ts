@@ -1,10 +1,9 @@
 import { GetObjectCommand, S3Client as S3ClientClass, type S3Client } from '@aws-sdk/client-s3';
-import { Sha256Node } from '@smithy/core/checksum';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { escapeUri, SigV4Signer } from './sigv4';
 import { IDLE_TIMEOUT_MS, type RawHead, SocketPool, type TakeBody, type Target, WireMiss } from './wire-socket';
 
 /**
@@ -16,7 +15,8 @@ import { IDLE_TIMEOUT_MS, type RawHead, SocketPool, type TakeBody, type Target, 
  *
  * Nothing about *where* or *as whom* a request goes is decided here: the endpoint comes from the
  * client's own endpoint rules (once per bucket), the credentials from its provider chain, the
- * signature from the SDK's SigV4 signer, the payload hash is signed as the SDK signs it. Only the
+ * signing date from its clock (with the skew the SDK has corrected), and the signature is the one
+ * the SDK's SigV4 signer makes (sigv4.ts, held to it by a test). Only the
  * happy path runs here: any answer but 2xx, and any failure before a response arrives, throws
  * `WireMiss`, and the caller repeats the request through the SDK (`viaWire`), so errors, retries
  * and messages stay the SDK's own. `BLOB_WIRE=off` turns the path off.
@@ -42,7 +42,7 @@ interface BucketRoute {
   readonly url: URL;
   /** Where both request paths connect: derived from `url` once (brackets off an IPv6 literal). */
   readonly target: Target;
-  readonly signer: SignatureV4;
+  readonly signer: SigV4Signer;
 }
 
 export class S3Wire {
@@ -105,9 +105,13 @@ export class S3Wire {
     const headers: Record<string, string> = { host: route.url.host, 'x-amz-content-sha256': req.payloadSha256 ?? EMPTY_SHA256 };
     for (const [k, v] of Object.entries(req.headers ?? {})) if (v !== undefined) headers[k] = v;
     if (req.body) headers['content-length'] = String(req.body.length);
-    const signed = await route.signer.sign({ method: req.method, protocol: route.url.protocol, hostname: route.url.hostname, path, query, headers });
+    const credentials = await this.s3.config.credentials();
+    if (typeof credentials?.accessKeyId !== 'string' || typeof credentials.secretAccessKey !== 'string') throw new WireMiss('credentials the SDK must report on');
+    // As the SDK signs: its clock plus the offset it learnt from a RequestTimeTooSkewed answer.
+    const now = new Date(Date.now() + (this.s3.config.systemClockOffset ?? 0));
+    const signed = route.signer.sign({ method: req.method, path, query, headers }, credentials, now);
     const search = Object.keys(query).length ? `?${Object.entries(query).map(([k, v]) => `${escapeUri(k)}=${escapeUri(v)}`).join('&')}` : '';
-    return { target: route.target, path: path + search, headers: signed.headers };
+    return { target: route.target, path: path + search, headers: signed };
   }
 
   private route(bucket: string): Promise<BucketRoute | undefined> {
@@ -128,16 +132,11 @@ export class S3Wire {
     const url = new URL(endpoint.url.href);
     if (!/^https?:$/.test(url.protocol) || url.search) return undefined;
     const region = scheme.signingRegion ?? (await this.s3.config.region());
-    const signer = new SignatureV4({ credentials: this.s3.config.credentials, region, service: scheme.signingName ?? 's3', sha256: Sha256Node, uriEscapePath: false, applyChecksum: false });
+    const signer = new SigV4Signer(region, scheme.signingName ?? 's3');
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
     const target = { protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https:' ? 443 : 80)) } as const;
     return { url, target, signer };
   }
-}
-
-/** RFC 3986 escaping as the SDK's query string builder does it. */
-function escapeUri(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Per client: its wire, or null once it has (or gets) middleware the wire would skip. */
