@@ -44,6 +44,8 @@ export interface Seen {
   readonly connection: number;
   readonly fault?: Fault;
   readonly dropped?: boolean;
+  /** The request's signing date (x-amz-date), YYYYMMDDTHHMMSSZ. */
+  readonly amzDate?: string;
 }
 
 interface ConnState {
@@ -119,7 +121,8 @@ export class FaultProxy {
     const wire = req.headers['amz-sdk-invocation-id'] === undefined && req.headers['x-amz-user-agent'] === undefined;
     const fault = wire ? this.faults.get(++this.wireCount) : undefined;
     const dropped = wire && this.dropReused && conn.served > 0;
-    this.seen.push({ method: req.method ?? '', url: req.url ?? '', wire, connection: conn.id, ...(fault ? { fault } : {}), ...(dropped ? { dropped } : {}) });
+    const amzDate = req.headers['x-amz-date'];
+    this.seen.push({ method: req.method ?? '', url: req.url ?? '', wire, connection: conn.id, ...(fault ? { fault } : {}), ...(dropped ? { dropped } : {}), ...(typeof amzDate === 'string' ? { amzDate } : {}) });
     if (dropped) return void socket.destroy();
     conn.served++;
     if (this.closeAfterResponse) res.on('finish', () => socket.destroy());

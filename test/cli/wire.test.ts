@@ -176,6 +176,20 @@ describe('errors read as the SDK reports them', () => {
     expect(chain.proxy.seen).toEqual([]);
   });
 
+  it('the signing date carries the clock offset the SDK learnt from a skew error, as its own requests do', async () => {
+    const skewed = chain.client();
+    // What the SDK sets after a RequestTimeTooSkewed answer: server time minus local time.
+    skewed.config.systemClockOffset = 7 * 60_000;
+    const asDate = (amz: string) => Date.parse(amz.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    const before = Date.now();
+    expect(sha256(await toFile(skewed, { bucket: BUCKET, key: 'small.bin' }))).toBe(sha256(SMALL));
+    const [get] = chain.proxy.data('wire');
+    expect(chain.proxy.data('sdk')).toEqual([]);
+    const offset = asDate(get?.amzDate ?? '') - before;
+    expect(offset).toBeGreaterThan(7 * 60_000 - 2_000);
+    expect(offset).toBeLessThan(7 * 60_000 + 5_000);
+  });
+
   it('a conditional put on a key that exists (If-None-Match: *): PreconditionFailed, 412', async () => {
     const put = () => uploadStream(s3, Readable.from([SMALL]), { bucket: BUCKET, key: 'small.bin', conditions: { IfNoneMatch: '*' } });
     const { wire, sdk } = await both(put);
