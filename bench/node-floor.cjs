@@ -5,15 +5,20 @@
 //   node bench/node-floor.cjs get-dir PLAN.json   GET each url into a temp file beside `path`
 //                                                 (open wx, positional writes, fdatasync, close,
 //                                                 rename: blob's durability), 32 at a time
-//   node bench/node-floor.cjs put-dir PLAN.json   read each `path` whole and PUT it to `url`
+//   node bench/node-floor.cjs put-dir PLAN.json DIR
+//                                                 walk DIR (readdir, a stat per file), read each
+//                                                 file whole, SHA-256 it as a client signing its
+//                                                 payload must, and PUT it to its `url` (the hash
+//                                                 is not sent: a presigned URL's payload is unsigned)
 // PLAN.json is [{ "url", "path" }] with presigned URLs made beforehand by the harness: the floor
-// leaves out what blob must also do (listing or walking, SigV4 signing and payload hashing, the
-// AWS SDK's start-up), so blob ÷ floor shows how close blob comes and floor ÷ s5cmd what is left
-// for Node at all. One request per connection (versitygw closes every connection anyway).
+// leaves out what blob must also do (listing, SigV4 signing, the AWS SDK's start-up), so blob ÷
+// floor shows how close blob comes and floor ÷ s5cmd what is left for Node at all. One request per
+// connection (versitygw closes every connection anyway).
 const net = require('node:net');
 const fs = require('node:fs');
 const fsp = require('node:fs/promises');
 const path = require('node:path');
+const { createHash } = require('node:crypto');
 
 const CONCURRENCY = 32;
 const READ_BUFFER = 256 * 1024;
@@ -80,16 +85,41 @@ async function getOne({ url, path: dest }) {
   await fsp.rename(tmp, dest);
 }
 
-async function putOne({ url, path: file }) {
+async function putOne({ url, path: file, size }) {
   const body = await fsp.readFile(file);
+  if (body.length !== size) throw new Error(`${file} changed size`);
+  // The payload hash a SigV4 client computes; a presigned URL cannot carry it (it signs UNSIGNED-PAYLOAD).
+  if (createHash('sha256').update(body).digest('hex').length !== 64) throw new Error('sha256');
   await exchange(new URL(url), 'PUT', body, () => undefined);
 }
 
+/** put-dir's own work list: the tree walked and each file stat'ed, matched to its presigned URL. */
+async function walk(dir, plan) {
+  const urls = new Map(plan.map((p) => [p.path, p.url]));
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  const work = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const file = files[next++];
+      const { size } = await fsp.stat(file);
+      const url = urls.get(file);
+      if (!url) throw new Error(`${file} has no URL in the plan`);
+      work.push({ url, path: file, size });
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, lane));
+  if (work.length !== plan.length) throw new Error(`walked ${work.length} files, the plan has ${plan.length}`);
+  return work;
+}
+
 async function main() {
-  const [mode, planFile] = process.argv.slice(2);
+  const [mode, planFile, dir] = process.argv.slice(2);
   const one = { 'get-dir': getOne, 'put-dir': putOne }[mode];
-  if (!one || !planFile) throw new Error('usage: node bench/node-floor.cjs get-dir|put-dir PLAN.json');
-  const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+  if (!one || !planFile || (mode === 'put-dir' && !dir)) throw new Error('usage: node bench/node-floor.cjs get-dir PLAN.json | put-dir PLAN.json DIR');
+  const listed = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+  const plan = mode === 'put-dir' ? await walk(path.resolve(dir), listed) : listed;
   if (mode === 'get-dir') for (const d of new Set(plan.map((p) => path.dirname(p.path)))) fs.mkdirSync(d, { recursive: true });
   let next = 0;
   const lane = async () => {

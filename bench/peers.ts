@@ -137,7 +137,7 @@ export async function floorPlan(endpoint: string, method: 'GET' | 'PUT', bucket:
   return Promise.all(items.map(async ({ key, path }) => ({ url: await getSignedUrl(s3, command(key), { expiresIn: 3600 }), path })));
 }
 
-/** [command, args] for the floor client (plain node, no tsx). */
-export function nodeFloor(mode: 'get-dir' | 'put-dir', planFile: string): [string, string[]] {
-  return [process.execPath, [join(ROOT, 'bench', 'node-floor.cjs'), mode, planFile]];
+/** [command, args] for the floor client (plain node, no tsx); put-dir walks `dir` itself. */
+export function nodeFloor(mode: 'get-dir' | 'put-dir', planFile: string, dir?: string): [string, string[]] {
+  return [process.execPath, [join(ROOT, 'bench', 'node-floor.cjs'), mode, planFile, ...(dir ? [dir] : [])]];
 }

@@ -18,7 +18,7 @@ import { median } from '../stats';
  * CPU the server spent on it, so `cpuBudget` can say how much CPU a client may use at most to tie
  * s5cmd (cores × s5cmd's wall time − the server's CPU in s5cmd's run). And the directory shapes
  * also run bench/node-floor.cjs, the per-object minimum of any Node.js client (presigned URLs, raw
- * sockets, no listing, signing or SDK), as a fourth runner: floor ÷ s5cmd below 1 means no Node
+ * sockets; put-dir walks and hashes as it must; no listing, signing or SDK), as a fourth runner: floor ÷ s5cmd below 1 means no Node
  * client can reach s5cmd there, blob ÷ floor how close blob comes.
  */
 const ROOT = join(__dirname, '..', '..');
@@ -90,7 +90,7 @@ const scenario: BenchScenario = {
         const prefix = `put/node-floor/dir-${Date.now()}/`;
         const plan = join(work, 'floor-put.json');
         writeFileSync(plan, JSON.stringify(await floorPlan(server.endpoint, 'PUT', bucket, rels.map((rel) => ({ key: `${prefix}${rel}`, path: join(dir, rel) })))));
-        return run(nodeFloor('put-dir', plan));
+        return run(nodeFloor('put-dir', plan, dir));
       };
 
       const once = async (client: Runner, shape: Shape): Promise<Sample> => {
