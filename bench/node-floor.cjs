@@ -1,7 +1,10 @@
 'use strict';
-// The floor of any Node.js client on the directory shapes of bench/scenarios/throughput-peers.ts:
+// The floor of any Node.js client on three shapes of bench/scenarios/throughput-peers.ts:
 // only the per-object work a client cannot avoid, so its time is a lower bound for blob (or any
 // other Node client) on the same machine and server. Built-ins only, started with plain `node`:
+//   node bench/node-floor.cjs get-file PLAN.json  GET one large object as 64 MiB ranges, 4 at a
+//                                                 time, each written at its offset into a temp
+//                                                 file beside `path` (fsync, rename), as blob does
 //   node bench/node-floor.cjs get-dir PLAN.json   GET each url into a temp file beside `path`
 //                                                 (open wx, positional writes, fdatasync, close,
 //                                                 rename: blob's durability), 32 at a time
@@ -25,7 +28,7 @@ const READ_BUFFER = 256 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 /** One HTTP/1.1 exchange on a fresh socket; `onBody(buf, start, end)` gets the body as it arrives. */
-function exchange(url, method, body, onBody) {
+function exchange(url, method, body, onBody, extraHeaders = '') {
   return new Promise((resolve, reject) => {
     const buffer = Buffer.allocUnsafe(READ_BUFFER);
     let head = Buffer.alloc(0);
@@ -67,7 +70,7 @@ function exchange(url, method, body, onBody) {
     });
     socket.on('error', reject);
     socket.on('close', () => reject(new Error(`${method} ${url.pathname}: connection closed early`)));
-    const headers = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body ? body.length : 0}\r\n\r\n`;
+    const headers = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body ? body.length : 0}\r\n${extraHeaders}\r\n`;
     socket.write(body ? Buffer.concat([Buffer.from(headers, 'latin1'), body]) : headers);
   });
 }
@@ -83,6 +86,33 @@ async function getOne({ url, path: dest }) {
   await fh.datasync();
   await fh.close();
   await fsp.rename(tmp, dest);
+}
+
+const RANGE = 64 * 1024 * 1024;
+const RANGES_IN_FLIGHT = 4;
+
+async function getFile({ url, path: dest, size }) {
+  const tmp = `${dest}.floor-partial`;
+  const fd = fs.openSync(tmp, 'wx');
+  const starts = [];
+  for (let s = 0; s < size; s += RANGE) starts.push(s);
+  let next = 0;
+  const lane = async () => {
+    while (next < starts.length) {
+      const start = starts[next++];
+      const end = Math.min(size, start + RANGE) - 1;
+      let pos = start;
+      await exchange(new URL(url), 'GET', undefined, (buf, a, b) => {
+        fs.writeSync(fd, buf, a, b - a, pos);
+        pos += b - a;
+      }, `Range: bytes=${start}-${end}\r\n`);
+      if (pos !== end + 1) throw new Error(`range ${start}-${end} ended at ${pos}`);
+    }
+  };
+  await Promise.all(Array.from({ length: RANGES_IN_FLIGHT }, lane));
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(tmp, dest);
 }
 
 async function putOne({ url, path: file, size }) {
@@ -116,8 +146,8 @@ async function walk(dir, plan) {
 
 async function main() {
   const [mode, planFile, dir] = process.argv.slice(2);
-  const one = { 'get-dir': getOne, 'put-dir': putOne }[mode];
-  if (!one || !planFile || (mode === 'put-dir' && !dir)) throw new Error('usage: node bench/node-floor.cjs get-dir PLAN.json | put-dir PLAN.json DIR');
+  const one = { 'get-file': getFile, 'get-dir': getOne, 'put-dir': putOne }[mode];
+  if (!one || !planFile || (mode === 'put-dir' && !dir)) throw new Error('usage: node bench/node-floor.cjs get-file|get-dir PLAN.json | put-dir PLAN.json DIR');
   const listed = JSON.parse(fs.readFileSync(planFile, 'utf8'));
   const plan = mode === 'put-dir' ? await walk(path.resolve(dir), listed) : listed;
   if (mode === 'get-dir') for (const d of new Set(plan.map((p) => path.dirname(p.path)))) fs.mkdirSync(d, { recursive: true });

@@ -131,13 +131,13 @@ export function clientEnv(endpoint: string, work: string): Record<string, string
  * The plan bench/node-floor.cjs runs: presigned GET or PUT URLs (made here, outside the timing),
  * each with the local path it reads or writes.
  */
-export async function floorPlan(endpoint: string, method: 'GET' | 'PUT', bucket: string, items: ReadonlyArray<{ key: string; path: string }>): Promise<Array<{ url: string; path: string }>> {
+export async function floorPlan<T extends { key: string; path: string }>(endpoint: string, method: 'GET' | 'PUT', bucket: string, items: readonly T[]): Promise<Array<Omit<T, 'key'> & { url: string }>> {
   const s3 = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
   const command = (key: string) => (method === 'GET' ? new GetObjectCommand({ Bucket: bucket, Key: key }) : new PutObjectCommand({ Bucket: bucket, Key: key }));
-  return Promise.all(items.map(async ({ key, path }) => ({ url: await getSignedUrl(s3, command(key), { expiresIn: 3600 }), path })));
+  return Promise.all(items.map(async ({ key, ...rest }) => ({ ...rest, url: await getSignedUrl(s3, command(key), { expiresIn: 3600 }) })));
 }
 
 /** [command, args] for the floor client (plain node, no tsx); put-dir walks `dir` itself. */
-export function nodeFloor(mode: 'get-dir' | 'put-dir', planFile: string, dir?: string): [string, string[]] {
+export function nodeFloor(mode: 'get-file' | 'get-dir' | 'put-dir', planFile: string, dir?: string): [string, string[]] {
   return [process.execPath, [join(ROOT, 'bench', 'node-floor.cjs'), mode, planFile, ...(dir ? [dir] : [])]];
 }

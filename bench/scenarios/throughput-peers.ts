@@ -16,17 +16,19 @@ import { median } from '../stats';
  *
  * Two figures say what is physically possible on the machine of the run. Each run also records the
  * CPU the server spent on it, so `cpuBudget` can say how much CPU a client may use at most to tie
- * s5cmd (cores × s5cmd's wall time − the server's CPU in s5cmd's run). And the directory shapes
- * also run bench/node-floor.cjs, the per-object minimum of any Node.js client (presigned URLs, raw
- * sockets; put-dir walks and hashes as it must; no listing, signing or SDK), as a fourth runner: floor ÷ s5cmd below 1 means no Node
- * client can reach s5cmd there, blob ÷ floor how close blob comes.
+ * s5cmd (cores × s5cmd's wall time − the server's CPU in s5cmd's run). And get-file and the
+ * directory shapes also run bench/node-floor.cjs as a fourth runner: only the work any Node.js
+ * client must do (presigned URLs, raw sockets, blob's temp file, sync and rename; put-dir walks and
+ * hashes as it must; no listing, signing or SDK). Floor ÷ s5cmd below 1 means no Node client can
+ * reach s5cmd there; blob ÷ floor says how close blob comes.
  */
 const ROOT = join(__dirname, '..', '..');
 
 type Shape = 'put-file' | 'get-file' | 'put-dir' | 'get-dir' | 'stdin-put' | 'stdout-get';
 const SHAPES: readonly Shape[] = ['put-file', 'get-file', 'put-dir', 'get-dir', 'stdin-put', 'stdout-get'];
 type Runner = ClientName | 'node-floor';
-const runnersOf = (shape: Shape): readonly Runner[] => (shape === 'put-dir' || shape === 'get-dir' ? [...CLIENTS, 'node-floor'] : CLIENTS);
+const FLOORED: readonly Shape[] = ['get-file', 'put-dir', 'get-dir'];
+const runnersOf = (shape: Shape): readonly Runner[] => (FLOORED.includes(shape) ? [...CLIENTS, 'node-floor'] : CLIENTS);
 /** A measured run plus the CPU the server spent during it. */
 type Sample = Measured & { serverCpuSeconds: number };
 
@@ -81,7 +83,14 @@ const scenario: BenchScenario = {
         const got = readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith('.bin')).length;
         if (got !== smallCount) throw new Error(`${who} get-dir: ${got} files, expected ${smallCount}`);
       };
+      const floorGetFile = join(work, 'floor-get-file.json');
+      writeFileSync(floorGetFile, JSON.stringify(await floorPlan(server.endpoint, 'GET', bucket, [{ key: 'seed/file.bin', path: join(out, 'file.bin'), size: fileBytes }])));
       const floor = async (shape: Shape): Promise<Measured> => {
+        if (shape === 'get-file') {
+          const m = await run(nodeFloor('get-file', floorGetFile));
+          if ((await fileSha256(join(out, 'file.bin'))) !== fileSha) throw new Error('node-floor get-file: bytes differ');
+          return m;
+        }
         if (shape === 'get-dir') {
           const m = await run(nodeFloor('get-dir', floorGet));
           await checkDir('node-floor');
