@@ -63,7 +63,9 @@ export function shellWorkspace(): { dir: string; path: string } {
 }
 
 export function sh(script: string, opts: { env?: Record<string, string | undefined>; cwd: string }): Promise<RunResult> {
-  return run('bash', ['-euo', 'pipefail', '-c', script], opts);
+  // --norc: node's stdio are sockets, and Debian's bash, seeing a socket on stdin with SHLVL unset,
+  // takes itself for an ssh session and sources /etc/bash.bashrc, which fails under -u (PS1 unset).
+  return run('bash', ['--norc', '-euo', 'pipefail', '-c', script], opts);
 }
 
 export function s3For(endpoint: string): S3Client {

@@ -73,7 +73,7 @@ echo "$results" | kvstore set analysis/result-$(date +%s) -
 file_count=3
 kvstore set batch/processed-$(date +%Y-%m-%d-%H) "$file_count"
 `;
-  const r = await run('bash', ['-c', script], { ...env, PATH: `${kvstorePathDir()}:${env.PATH}` });
+  const r = await run('bash', ['--norc', '-c', script], { ...env, PATH: `${kvstorePathDir()}:${env.PATH}` });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('ROLLBACK=https://bucket.s3.eu-central-1.amazonaws.com/v1.0.0/app.zip?X-Amz-Expires=3600&X-Amz-Signature=ab%2Fcd\n');
@@ -133,7 +133,7 @@ test('queue pop from 5 concurrent consumer processes hands each of 50 items to e
   // The consumer loop a script would write: pop until the queue is empty (exit 6).
   const consumer = `while true; do v=$(kvstore queue pop work/jobs --format value); rc=$?; [ $rc -eq 0 ] || break; echo "$v"; done; echo "rc=$rc"`;
   const pathEnv = { ...env, PATH: `${kvstorePathDir()}:${env.PATH}` };
-  const outs = await Promise.all(Array.from({ length: 5 }, () => run('bash', ['-c', consumer], pathEnv)));
+  const outs = await Promise.all(Array.from({ length: 5 }, () => run('bash', ['--norc', '-c', consumer], pathEnv)));
   const popped: string[] = [];
   for (const o of outs) {
     const lines = o.stdout.trimEnd().split('\n');

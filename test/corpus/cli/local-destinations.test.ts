@@ -236,7 +236,7 @@ const CASES: LocalCase[] = [
   },
   {
     name: 'get to stdout redirected to a full device',
-    run: () => run('bash', ['-c', `"${process.execPath}" "${join(ROOT, 'bin', 'blob.cjs')}" get ${obj('hello.txt')} - > /dev/full`], { env: cliEnv(moto.endpoint), cwd: W }),
+    run: () => run('bash', ['--norc', '-c', `"${process.execPath}" "${join(ROOT, 'bin', 'blob.cjs')}" get ${obj('hello.txt')} - > /dev/full`], { env: cliEnv(moto.endpoint), cwd: W }),
     exit: EXIT.LOCAL_IO,
     stderr: 'blob: error: no space left on device: stdout (free space on the destination file system)',
     check: () => expect(kind('/dev/full')).toBe('char'),
