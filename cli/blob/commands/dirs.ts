@@ -6,7 +6,7 @@ import { printJson } from '../../shared/output';
 import { runInterruptible } from '../../shared/interrupt';
 import { parseConcurrency } from '../args';
 import { BlobContext } from '../context';
-import { guessContentType, PutFlags, uploadSettings } from './put';
+import type { PutFlags } from './put';
 
 export interface SyncedFile {
   key: string;
@@ -66,6 +66,8 @@ export async function putDirectory(ctx: BlobContext, dir: string, prefix: string
 type DirProgress = Pick<SyncOptions, 'interrupt' | 'onPlanned' | 'onFileDone'>;
 
 export async function uploadDirectory(ctx: BlobContext, dir: string, prefix: string, flags: PutFlags, progress: DirProgress = {}): Promise<DirSummary> {
+  // Loaded here, not at the top: put.ts brings the MIME database (~11 ms), which get-dir never needs.
+  const { guessContentType, uploadSettings } = await import('./put');
   const settings = uploadSettings(flags);
   const concurrency = parseConcurrency(flags.concurrency, 32);
   const st = await stat(dir);
