@@ -1,6 +1,6 @@
 import { constants, type Dirent } from 'node:fs';
 import { access, lstat, readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { mapPool } from './pool';
 import { localIoError, localRefusal } from '../../shared/local-io';
 
@@ -87,6 +87,29 @@ export interface PlannedFile {
   readonly mode?: number;
 }
 
+/**
+ * A file name as a case-insensitive or normalising filesystem (APFS, NTFS, HFS+) may equate it with
+ * another: compatibility-normalised and case-folded both ways, so that names such a filesystem
+ * treats as one always fold alike. Folding more names together than a filesystem does only costs
+ * an lstat; folding fewer would miss a file that is there.
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().toUpperCase();
+}
+
+/** Each directory's folded names; none for a directory that does not exist; undefined where it cannot be read. */
+async function namesIn(dirs: ReadonlySet<string>): Promise<Map<string, ReadonlySet<string> | undefined>> {
+  const names = new Map<string, ReadonlySet<string> | undefined>();
+  await mapPool([...dirs], 64, async (d) => {
+    try {
+      names.set(d, new Set((await readdir(d)).map(foldName)));
+    } catch (err) {
+      names.set(d, (err as { code?: string }).code === 'ENOENT' ? new Set() : undefined);
+    }
+  });
+  return names;
+}
+
 /** Where each key goes under `dir`; throws (exit 7) before anything is written if any cannot. */
 export async function planGetDir(dir: string, prefix: string, keys: readonly string[]): Promise<PlannedFile[]> {
   const root = resolve(dir);
@@ -120,8 +143,14 @@ export async function planGetDir(dir: string, prefix: string, keys: readonly str
     if (st && !st.isDirectory()) throw localRefusal(`${d} is not a directory but keys go under it`, 'nothing was downloaded; move it away or choose another DIR');
   }
   const result: PlannedFile[] = [];
-  // One lstat per key, 64 at a time (one after another they took ~85 ms per 1,000 keys).
-  const stats = await mapPool(planned, 64, (p) => lstat(p.path).catch(() => undefined));
+  // One lstat per key that may exist, 64 at a time; a key its directory's listing proves absent
+  // (the usual case: a fresh or empty DIR) needs none.
+  const names = await namesIn(new Set(planned.map((p) => dirname(p.path))));
+  const stats = await mapPool(planned, 64, async (p) => {
+    const present = names.get(dirname(p.path));
+    if (present && !present.has(foldName(basename(p.path)))) return undefined;
+    return lstat(p.path).catch(() => undefined);
+  });
   for (const [i, p] of planned.entries()) {
     const st = stats[i];
     if (!st) {
