@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { canonicalQuery as encodedQuery, canonicalRequest, credentialScope as scopeOf, sha256Hex, signatureOf, signingKey, stringToSign, uriEncode } from '../../core/sigv4';
 
 /**
  * Signature Version 4 as AWS verifies it: the canonical request rebuilt from what arrived, signed
@@ -44,11 +45,6 @@ export class AuthError extends Error {
 
 function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
-}
-
-/** RFC 3986 encoding as SigV4 requires (encodeURIComponent leaves !'()* alone). */
-export function uriEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function safeDecode(s: string): string {
@@ -128,14 +124,6 @@ function amzDateMs(amzDate: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
 function canonicalUri(path: string, service: string): string {
   if (service === 's3') return path || '/';
   // Other services sign the normalized path (empty and '.' segments dropped, '..' resolved, as the
@@ -151,12 +139,7 @@ function canonicalUri(path: string, service: string): string {
 }
 
 function canonicalQuery(raw: string, presigned: boolean): string {
-  return parseQuery(raw)
-    .filter(([k]) => !(presigned && k === 'X-Amz-Signature'))
-    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+  return encodedQuery(parseQuery(raw).filter(([k]) => !(presigned && k === 'X-Amz-Signature')));
 }
 
 /**
@@ -168,11 +151,11 @@ function canonicalQuery(raw: string, presigned: boolean): string {
  */
 function payloadHash(req: SignedRequest, auth: Authorization): string {
   const body = req.body ?? Buffer.alloc(0);
-  if (auth.service !== 's3') return sha256(body);
+  if (auth.service !== 's3') return sha256Hex(body);
   if (auth.presigned) return 'UNSIGNED-PAYLOAD';
   const declared = one(req.headers['x-amz-content-sha256']);
-  if (declared === undefined) return sha256(body);
-  if (req.body && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256(req.body)) {
+  if (declared === undefined) return sha256Hex(body);
+  if (req.body && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256Hex(req.body)) {
     throw new AuthError('SignatureDoesNotMatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   return declared;
@@ -187,19 +170,16 @@ export function verifySignature(req: SignedRequest, auth: Authorization, secret:
   } else if (Math.abs(now - signedAt) > 15 * 60_000) {
     throw new AuthError('Skewed', 'The difference between the request time and the current time is too large.');
   }
-  const headers = auth.signedHeaders
-    .map((h) => {
-      const v = req.headers[h];
-      const value = Array.isArray(v) ? v.join(',') : (v ?? '');
-      return `${h}:${value.trim().replace(/\s+/g, ' ')}\n`;
-    })
-    .join('');
-  const payload = payloadHash(req, auth);
-  const canonical = [req.method.toUpperCase(), canonicalUri(req.path, auth.service), canonicalQuery(req.rawQuery, auth.presigned), headers, auth.signedHeaders.join(';'), payload].join('\n');
-  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', auth.amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, auth.date), auth.region), auth.service), 'aws4_request');
-  const expected = hmac(key, toSign);
+  const canonical = canonicalRequest(
+    req.method.toUpperCase(),
+    canonicalUri(req.path, auth.service),
+    canonicalQuery(req.rawQuery, auth.presigned),
+    auth.signedHeaders,
+    (h) => one(req.headers[h]) ?? '',
+    payloadHash(req, auth),
+  );
+  const toSign = stringToSign(auth.amzDate, scopeOf(auth.date, auth.region, auth.service), canonical);
+  const expected = signatureOf(signingKey(secret, auth.date, auth.region, auth.service), toSign);
   const given = Buffer.from(auth.signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AuthError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');

@@ -3,7 +3,8 @@ import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { escapeUri, SigV4Signer } from './sigv4';
+import { uriEncode } from '../../../core/sigv4';
+import { SigV4Signer } from './sigv4';
 import { IDLE_TIMEOUT_MS, type RawHead, SocketPool, type TakeBody, type Target, WireMiss } from './wire-socket';
 
 /**
@@ -110,7 +111,7 @@ export class S3Wire {
     // As the SDK signs: its clock plus the offset it learnt from a RequestTimeTooSkewed answer.
     const now = new Date(Date.now() + (this.s3.config.systemClockOffset ?? 0));
     const signed = route.signer.sign({ method: req.method, path, query, headers }, credentials, now);
-    const search = Object.keys(query).length ? `?${Object.entries(query).map(([k, v]) => `${escapeUri(k)}=${escapeUri(v)}`).join('&')}` : '';
+    const search = Object.keys(query).length ? `?${Object.entries(query).map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&')}` : '';
     return { target: route.target, path: path + search, headers: signed };
   }
 
