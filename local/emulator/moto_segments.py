@@ -11,7 +11,18 @@ and pickling for moto_state; close on dispose); moto_streaming's GETs pread its 
 """
 
 import os
-from typing import Any
+from typing import Any, Iterator
+
+
+def pread_chunks(fd: int, offset: int, length: int, chunk: int) -> Iterator[bytes]:
+    """The bytes [offset, offset + length) of a file descriptor, at most `chunk` per pread; stops early at its end."""
+    end = offset + length
+    while offset < end:
+        data = os.pread(fd, min(chunk, end - offset), offset)
+        if not data:
+            return
+        offset += len(data)
+        yield data
 
 
 class SegmentedSpool:
@@ -45,14 +56,8 @@ class SegmentedSpool:
         for source, offset, length in self.ranges(self._pos, stop):
             if isinstance(source, bytes):
                 out.append(source[offset : offset + length])
-                continue
-            while length > 0:
-                chunk = os.pread(source, length, offset)
-                if not chunk:
-                    break
-                out.append(chunk)
-                offset += len(chunk)
-                length -= len(chunk)
+            else:
+                out.extend(pread_chunks(source, offset, length, length))
         self._pos = max(self._pos, stop)
         return b"".join(out)
 

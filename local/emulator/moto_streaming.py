@@ -28,7 +28,7 @@ from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import EntityTooSmall, InvalidPart, MalformedXML
 from moto.utilities.utils import md5_hash
-from moto_segments import SegmentedSpool
+from moto_segments import SegmentedSpool, pread_chunks
 
 _CHUNK = 1024 * 1024
 _context = threading.local()
@@ -56,13 +56,12 @@ def _spool_chunks(key: Any, start: int, stop: int) -> Iterator[bytes]:
                 if source[offset : offset + length]:
                     yield source[offset : offset + length]
                 continue
-            pos, end = offset, offset + length
-            while pos < end:
-                chunk = os.pread(source, min(_CHUNK, end - pos), pos)
-                if not chunk:
-                    return
-                pos += len(chunk)
+            got = 0
+            for chunk in pread_chunks(source, offset, length, _CHUNK):
+                got += len(chunk)
                 yield chunk
+            if got < length:  # the file ended early: nothing after it can follow
+                return
     finally:
         for source, _, _ in plan:
             if isinstance(source, int):
