@@ -82,7 +82,7 @@ export class BlobContext {
     return {
       environment: () => (this.options.env ? this.env() : undefined),
       bucketReachable: async (name) => {
-        const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+        const { HeadBucketCommand } = await import('../shared/sdk/s3');
         // Only a 200 proves a bucket the caller could mean; 403/404/network say nothing either way.
         return (await this.s3()).send(new HeadBucketCommand({ Bucket: name })).then(
           () => true,

@@ -55,9 +55,8 @@ export class KvContext {
     }
     this.tableName = tableName;
     // The SDK loads here, once a command needs the table: `kvstore --help` and usage errors never pay for it.
-    const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { clientConfig }, { KvStore }] = await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
+    const [{ DynamoDBClient, DynamoDBDocumentClient }, { clientConfig }, { KvStore }] = await Promise.all([
+      import('../shared/sdk/dynamodb'),
       import('../../core/aws-config'),
       import('../../core/kvstore'),
     ]);

@@ -45,7 +45,7 @@ async function lookup(env: EnvironmentName, region: string, options: ClientOptio
   const p = environmentParameters(env);
   // Loaded here, not at the top: options.ts imports this module for assertEnvironmentName, and
   // `--help` must not pay for the SSM client and the HTTP handler (bench cli-package measures start-up).
-  const [{ GetParametersCommand, SSMClient }, { clientConfig }] = await Promise.all([import('@aws-sdk/client-ssm'), import('../../core/aws-config')]);
+  const [{ GetParametersCommand, SSMClient }, { clientConfig }] = await Promise.all([import('./sdk/ssm'), import('../../core/aws-config')]);
   const ssm = new SSMClient(clientConfig({ ...options, region }, 'ssm'));
   try {
     const res = await ssm.send(

@@ -67,7 +67,7 @@ function regionOf(options: ClientOptions): string {
 
 /** The agent role's ARN, as the storage stack publishes it. Read with the caller's own credentials. */
 export async function agentRoleArn(env: EnvironmentName, options: ClientOptions): Promise<string> {
-  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const { GetParameterCommand, SSMClient } = await import('./sdk/ssm');
   const name = environmentParameters(env).agentRoleArn;
   const ssm = new SSMClient(clientConfig({ ...options, region: regionOf(options) }, 'ssm'));
   try {
@@ -118,7 +118,7 @@ export async function assumeAgent(env: EnvironmentName, who: AgentIdentity, opti
       return cached;
     }
   }
-  const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const { AssumeRoleCommand, STSClient } = await import('./sdk/sts');
   const region = regionOf(options);
   const sts = new STSClient(clientConfig({ ...base, region }, 'sts'));
   try {

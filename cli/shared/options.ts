@@ -70,7 +70,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 export async function s3Client(g: GlobalOptions, maxSockets = 64): Promise<S3Client> {
-  const [{ S3Client: Client }, { clientConfig }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../core/aws-config')]);
+  const [{ S3Client: Client }, { clientConfig }] = await Promise.all([import('./sdk/s3'), import('../../core/aws-config')]);
   return new Client({
     ...clientConfig(clientOptions(g, { maxSockets }), 's3'),
     // Checksums only where S3 requires them: streamed bodies then keep a plain Content-Length, which

@@ -20,20 +20,26 @@ const SOURCE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
 const RUNTIME = ['core', 'cli', 'lambda'];
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
 
+interface Specifier {
+  readonly text: string;
+  /** Loaded by a call, import() or require(): a bundler cannot tell which of its exports are used. */
+  readonly dynamic: boolean;
+}
+
 /** Every module specifier a file names: import/export from, import x = require(), import(), require(), import('…') types. */
-function moduleSpecifiers(fileName: string, text: string): string[] {
+function moduleSpecifiers(fileName: string, text: string): Specifier[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
-  const found: string[] = [];
+  const found: Specifier[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      found.push(node.moduleSpecifier.text);
+      found.push({ text: node.moduleSpecifier.text, dynamic: false });
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-      found.push(node.moduleReference.expression.text);
+      found.push({ text: node.moduleReference.expression.text, dynamic: false });
     } else if (ts.isCallExpression(node) && isImportOrRequire(node.expression)) {
       const [arg] = node.arguments;
-      if (arg && ts.isStringLiteralLike(arg)) found.push(arg.text);
+      if (arg && ts.isStringLiteralLike(arg)) found.push({ text: arg.text, dynamic: true });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      found.push(node.argument.literal.text);
+      found.push({ text: node.argument.literal.text, dynamic: false });
     }
     ts.forEachChild(node, visit);
   };
@@ -67,6 +73,7 @@ interface Edge {
   readonly specifier: string;
   /** Repository-relative file for a relative specifier; undefined for a package. */
   readonly to?: string;
+  readonly dynamic: boolean;
 }
 
 const repoPath = (p: string): string => relative(ROOT, p).split(sep).join('/');
@@ -76,15 +83,15 @@ const packageOf = (specifier: string): string => specifier.split('/').slice(0, s
 const files = SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d)));
 const unresolved: string[] = [];
 const edges: Edge[] = files.flatMap((file) =>
-  moduleSpecifiers(file, readFileSync(file, 'utf8')).flatMap((specifier): Edge[] => {
+  moduleSpecifiers(file, readFileSync(file, 'utf8')).flatMap(({ text: specifier, dynamic }): Edge[] => {
     const from = repoPath(file);
-    if (!specifier.startsWith('.')) return [{ from, specifier }];
+    if (!specifier.startsWith('.')) return [{ from, specifier, dynamic }];
     const target = resolveRelative(file, specifier);
     if (!target) {
       unresolved.push(`${from} → ${specifier}`);
       return [];
     }
-    return [{ from, specifier, to: repoPath(target) }];
+    return [{ from, specifier, to: repoPath(target), dynamic }];
   }),
 );
 
@@ -104,7 +111,9 @@ test('the parser sees every import form (a form it missed would pass every rule 
     "type I = import('./i').I;",
     "const notAnImport = load('./j');",
   ].join('\n');
-  expect(moduleSpecifiers('sample.ts', text)).toEqual(['./a', './b', './c', './d', './e', './f', './g', './h', './i']);
+  const found = moduleSpecifiers('sample.ts', text);
+  expect(found.map((s) => s.text)).toEqual(['./a', './b', './c', './d', './e', './f', './g', './h', './i']);
+  expect(found.filter((s) => s.dynamic).map((s) => s.text)).toEqual(['./g', './h']);
 });
 
 test('the scan covers every layer and resolves every relative import', () => {
@@ -135,4 +144,14 @@ test('nothing outside local/, test/ and bench/ imports local/', () => {
 
 test('local/ imports neither tools/, bench/ nor test/ (the drills and their bench wrapper live there instead)', () => {
   expect(violations((e) => layerOf(e.from) === 'local' && e.to !== undefined && ['tools', 'bench', 'test'].includes(layerOf(e.to)))).toEqual([]);
+});
+
+test('the runtime names AWS SDK packages in import declarations only, never in import() or require()', () => {
+  // A call gives the bundler no export names to keep, so it keeps the package's whole entry: for a
+  // client, every operation and its schema (208 KB for SSM), compiled on each run that loads it.
+  // Lazy clients come through a module of their own that re-exports what is used (cli/shared/sdk/).
+  const sdk = /^@(aws-sdk|smithy)\//;
+  expect(violations((e) => RUNTIME.includes(layerOf(e.from)) && e.dynamic && e.to === undefined && sdk.test(e.specifier))).toEqual([]);
+  // …and they are still loaded on demand, so start-up does not pay for them either.
+  for (const client of ['s3', 'ssm', 'sts', 'dynamodb']) expect(edges.some((e) => e.dynamic && e.to === `cli/shared/sdk/${client}.ts`)).toBe(true);
 });

@@ -21,9 +21,8 @@ export async function historyOf(ctx: BlobContext, key: string, flags: { limit?: 
   if (loc.bucket !== env.bucketName) {
     throw new CliError(`history covers only the environment's bucket ${env.bucketName}`, EXIT.USAGE, `use s3://${env.bucketName}/KEY or a bare key`);
   }
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { clientConfig }, { queryHistory }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/lib-dynamodb'),
+  const [{ DynamoDBClient, DynamoDBDocumentClient }, { clientConfig }, { queryHistory }] = await Promise.all([
+    import('../../shared/sdk/dynamodb'),
     import('../../../core/aws-config'),
     import('../../../core/audit'),
   ]);

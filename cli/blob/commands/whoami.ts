@@ -37,7 +37,7 @@ export async function whoAmI(ctx: BlobContext): Promise<WhoAmI> {
   const g = ctx.options;
   const options = clientOptions(g);
   const region = g.region ?? (g.env ? (await ctx.env()).region : undefined);
-  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const { GetCallerIdentityCommand, STSClient } = await import('../../shared/sdk/sts');
   const sts = new STSClient(clientConfig({ ...options, ...(region ? { region } : {}) }, 'sts'));
   let caller;
   try {
@@ -64,7 +64,7 @@ export async function whoAmI(ctx: BlobContext): Promise<WhoAmI> {
 /** The published layout with this agent's names filled in (read under the session, which may read it). */
 async function workspaceOf(ctx: BlobContext, who: AgentIdentity, region: string | undefined): Promise<ResolvedWorkspace> {
   const env = assertEnvironmentName(ctx.options.env as string);
-  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const { GetParameterCommand, SSMClient } = await import('../../shared/sdk/ssm');
   const ssm = new SSMClient(clientConfig({ ...clientOptions(ctx.options), ...(region ? { region } : {}) }, 'ssm'));
   try {
     const res = await ssm.send(new GetParameterCommand({ Name: environmentParameters(env).agentLayout }));
