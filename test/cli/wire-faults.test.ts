@@ -168,6 +168,42 @@ describe('an abort is reported as the abort, never repeated through the SDK', ()
   });
 });
 
+describe('the later ranges start once the first answer\'s head is in, not after its body', () => {
+  const until = async (done: () => boolean): Promise<void> => {
+    for (const deadline = Date.now() + 10_000; !done(); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting: ${chain.proxy.data('wire').length} wire requests seen`);
+    }
+  };
+
+  it.each([
+    // A file takes ranges at their offsets: all three later ranges arrive while the first stalls.
+    ['a file', 4],
+    // A stream holds ranges until it can write them in order: with the first range holding one of
+    // the two read-ahead buffers (concurrency 2), one more range is fetched, and no other.
+    ['a stream', 2],
+  ] as const)('into %s: %d requests while the first range\'s body is stalled, then the abort ends them all', async (into, requests) => {
+    const client = chain.client();
+    const controller = new AbortController();
+    chain.proxy.fault('stall-body', 1);
+    const stalled = chain.proxy.stalled();
+    const out = mkdtempSync(join(dir, 'early-'));
+    const opts = { ...OPTS, signal: controller.signal };
+    const sink = new Writable({ write: (_c: Buffer, _e, cb) => cb() });
+    const download = (into === 'a file' ? downloadToPath(client, { bucket: BUCKET, key: 'big.bin' }, join(out, 'out.bin'), opts) : downloadTo(client, { bucket: BUCKET, key: 'big.bin' }, sink, opts)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await stalled;
+    await until(() => chain.proxy.data('wire').length >= requests);
+    await new Promise((r) => setTimeout(r, 300)); // time for any request beyond the bound to show
+    expect(chain.proxy.data('wire').length).toBe(requests);
+    controller.abort();
+    expect((await download)?.name).toBe('AbortError');
+    expect(chain.proxy.data('sdk')).toEqual([]);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
+
 describe('a local write failure during a wire GET', () => {
   it.each([
     ['the only range', 'small.bin'],

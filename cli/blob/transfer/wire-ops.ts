@@ -49,16 +49,24 @@ export type TakeBytes = (buf: Uint8Array, start: number, end: number, offset: nu
  * A GET whose body is handed to `take` as it arrives: off the socket's own read buffer on the wire,
  * from the SDK's stream otherwise. If the wire fails part-way, the SDK repeats the request and
  * `take` sees offsets from 0 again, so a consumer must place bytes by `offset` (never append).
+ * `onHead` learns the 2xx answer's head before its first body byte (once per attempt, so it may be
+ * called twice; a body-less answer resolves without it).
  */
-export async function getRangeInto(s3: S3Client, p: GetParams, take: TakeBytes, signal?: AbortSignal): Promise<GetHead> {
+export async function getRangeInto(s3: S3Client, p: GetParams, take: TakeBytes, signal?: AbortSignal, onHead?: (head: GetHead) => void): Promise<GetHead> {
   return viaWire(
     s3,
     async (wire) => {
-      const head = await wire.getInto(getRequest(p, signal), (_h, buf, s, e, off) => take(buf, s, e, off));
+      let told = false;
+      const head = await wire.getInto(getRequest(p, signal), (h, buf, s, e, off) => {
+        if (!told && onHead) onHead(headOf(h.headers));
+        told = true;
+        take(buf, s, e, off);
+      });
       return headOf(head.headers);
     },
     async () => {
       const out = await s3.send(new GetObjectCommand(p), { abortSignal: signal });
+      onHead?.(headOfOutput(out));
       let off = 0;
       for await (const chunk of out.Body as Readable) {
         const c = chunk as Uint8Array;
