@@ -1,5 +1,9 @@
-/** Runs fn over items with at most `concurrency` in flight; the first failure stops new work. */
-export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+/**
+ * Runs fn over items with at most `concurrency` in flight; the first failure stops new work. With
+ * `slotHeldUntil`, one of the `concurrency` slots is taken by work outside the pool until that
+ * promise settles (and stays unused if it rejects).
+ */
+export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>, slotHeldUntil?: Promise<unknown>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -14,7 +18,13 @@ export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  const width = Math.max(1, Math.min(concurrency, items.length));
+  if (!slotHeldUntil) {
+    await Promise.all(Array.from({ length: width }, worker));
+    return results;
+  }
+  const now = Math.min(Math.max(0, concurrency - 1), items.length);
+  await Promise.all([...Array.from({ length: now }, worker), slotHeldUntil.then(worker, () => undefined)]);
   return results;
 }
 

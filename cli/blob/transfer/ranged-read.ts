@@ -11,8 +11,9 @@ import { type GetHead, getRangeInto } from './wire-ops';
  * 206's Content-Range), the other ranges start, without waiting for the first one's body: one
  * round trip, not one range's transfer, before the ranges run in parallel. They are pinned to the
  * first answer's ETag (or to the version asked for), so a concurrent overwrite cannot splice two
- * versions. A positional sink takes every range at its offset as it arrives; an ordered one takes
- * them in order through a read-ahead of `concurrency` range buffers. On any failure, or when the
+ * versions. At most `concurrency` requests are in flight, the first included. A positional sink
+ * takes every range at its offset as it arrives; an ordered one takes them in order through a
+ * read-ahead of `concurrency` range buffers. On any failure, or when the
  * caller aborts, every range still in flight is ended: none goes on writing into a destination the
  * caller is about to discard, or holds its connection open.
  */
@@ -158,15 +159,23 @@ class RangedRead {
     return this.sink.ordered ? this.inOrder(starts, request) : this.atOffsets(starts, request);
   }
 
-  /** Each range goes straight to its offset: nothing waits for an earlier range. */
+  /**
+   * Each range goes straight to its offset: nothing waits for an earlier range. The first range is
+   * one of the `concurrency` requests in flight until it is in.
+   */
   private async atOffsets(starts: readonly number[], request: (start: number) => Promise<Range>): Promise<number> {
     let bytes = 0;
-    await mapPool(starts, this.concurrency, async (start) => {
-      const { got, buffer } = await request(start);
-      if (buffer) await this.sink.write(buffer, start);
-      bytes += got;
-      this.opts.onProgress?.(got);
-    });
+    await mapPool(
+      starts,
+      this.concurrency,
+      async (start) => {
+        const { got, buffer } = await request(start);
+        if (buffer) await this.sink.write(buffer, start);
+        bytes += got;
+        this.opts.onProgress?.(got);
+      },
+      this.firstWritten,
+    );
     return bytes;
   }
 
