@@ -18,13 +18,11 @@ export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn
       }
     }
   };
-  const width = Math.max(1, Math.min(concurrency, items.length));
   if (!slotHeldUntil) {
-    await Promise.all(Array.from({ length: width }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
     return results;
   }
-  const now = Math.min(Math.max(0, concurrency - 1), items.length);
-  await Promise.all([...Array.from({ length: now }, worker), slotHeldUntil.then(worker, () => undefined)]);
+  await Promise.all([...Array.from({ length: Math.min(concurrency - 1, items.length) }, worker), slotHeldUntil.then(worker, () => undefined)]);
   return results;
 }
 

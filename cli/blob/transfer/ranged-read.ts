@@ -13,9 +13,9 @@ import { type GetHead, getRangeInto } from './wire-ops';
  * first answer's ETag (or to the version asked for), so a concurrent overwrite cannot splice two
  * versions. At most `concurrency` requests are in flight, the first included. A positional sink
  * takes every range at its offset as it arrives; an ordered one takes them in order through a
- * read-ahead of `concurrency` range buffers. On any failure, or when the
- * caller aborts, every range still in flight is ended: none goes on writing into a destination the
- * caller is about to discard, or holds its connection open.
+ * read-ahead of `concurrency` range buffers. On any failure, or when the caller aborts, every
+ * range still in flight is ended: none goes on writing into a destination the caller is about to
+ * discard, or holds its connection open.
  */
 export async function readWholeObject(s3: S3Client, src: DownloadSource, sink: Sink, opts: DownloadOptions): Promise<{ bytes: number }> {
   const read = new RangedRead(s3, src, sink, opts);
@@ -42,6 +42,8 @@ class RangedRead {
   private readonly chunkSize: number;
   private readonly concurrency: number;
   private readonly positional: Sink['writeSync'];
+  /** Bucket, key and the version asked for: the part of every range's GetObject that stays the same. */
+  private readonly object: { readonly Bucket: string; readonly Key: string; readonly VersionId?: string };
   private readonly inFlight = new AbortController();
   /** Range buffers of an ordered read, recycled once written out (as BufferPool in stream-parts.ts). */
   private readonly free: Buffer[] = [];
@@ -61,6 +63,7 @@ class RangedRead {
     this.chunkSize = opts.chunkSize ?? 8 * MiB;
     this.concurrency = opts.concurrency ?? 4;
     this.positional = sink.writeSync?.bind(sink);
+    this.object = { Bucket: src.bucket, Key: src.key, ...(src.versionId ? { VersionId: src.versionId } : {}) };
     this.firstWritten = new Promise<void>((resolve, reject) => (this.settleFirst = (err) => (err === undefined ? resolve() : reject(err))));
     this.firstWritten.catch(() => undefined);
     if (opts.signal?.aborted) this.onCallerAbort();
@@ -123,10 +126,9 @@ class RangedRead {
     const buffer = this.positional ? undefined : (this.free.pop() ?? Buffer.allocUnsafe(this.chunkSize));
     const positional = this.positional;
     let got = 0;
-    const params = { Bucket: this.src.bucket, Key: this.src.key, ...(this.src.versionId ? { VersionId: this.src.versionId } : {}), ...extra, Range: `bytes=${start}-${start + size - 1}` };
     const head = await getRangeInto(
       this.s3,
-      params,
+      { ...this.object, ...extra, Range: `bytes=${start}-${start + size - 1}` },
       (buf, s, e, off) => {
         if (off + e - s > size) throw new Error(`range response longer than the ${size} bytes requested`);
         if (positional) positional(buf, s, e, start + off);

@@ -2,5 +2,5 @@
 // each re-exporting only the names the CLIs use. A dynamic `import('@aws-sdk/client-…')` would make
 // the bundler keep the package's whole barrel, every operation and its schema (208 KB for SSM,
 // 28 KB of re-exports and ~60 KB of schemas for S3), compiled on every run that loads the client.
-// test/cli/bundle-imports.test.ts holds the rule for every entry of the CLI build.
+// test/structure/imports.test.ts holds the rule for the whole runtime (core/, cli/, lambda/).
 export { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
